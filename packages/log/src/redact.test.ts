@@ -41,7 +41,14 @@ describe('redact', () => {
   });
 
   it('redacts inside maps and arrays', () => {
-    const value = { hooks: [new Map([['secret', 's3cret-value'], ['url', 'u']])] };
+    const value = {
+      hooks: [
+        new Map([
+          ['secret', 's3cret-value'],
+          ['url', 'u'],
+        ]),
+      ],
+    };
     expect(redact(value)).toEqual({ hooks: [{ secret: REDACTED, url: 'u' }] });
   });
 
