@@ -36,6 +36,10 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       if (result.code === 0 || options.allowFailure) resolve(result);
       else reject(new Error(describeFailure(command, args, result)));
     });
+    // A command that exits without reading its input closes the pipe first; that is no failure.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
