@@ -22,9 +22,14 @@ export const cacheDir =
 export const runDir = join(cacheDir, 'run');
 export const labStateFile = join(runDir, 'lab.json');
 
-/** Short hash of everything that decides what the venv and the migrated database contain. */
+/**
+ * Short hash of everything that decides what the venv and the migrated database contain. The
+ * cache directory is part of it because the template's admin password is kept in that
+ * directory: two caches on one machine must not share a template database.
+ */
 export function nautobotCacheKey(): string {
   const hash = createHash('sha256');
+  hash.update(cacheDir);
   hash.update(readFileSync(requirementsFile));
   hash.update(readFileSync(constraintsFile));
   hash.update(readFileSync(nautobotConfigFile));

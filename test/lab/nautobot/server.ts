@@ -36,6 +36,10 @@ export async function startNautobot(key: string, databaseName: string): Promise<
       '--die-on-term',
       '--buffer-size=32768',
       '--harakiri=300',
+      // The HTTP router's own defaults drop a request after 60 s (a large bulk POST takes
+      // longer) and close every connection without saying so, which breaks clients' reuse.
+      '--http-timeout=300',
+      '--http-keepalive',
       `--static-map=/static=${join(cacheDir, `nautobot-root-${key}`, 'static')}`,
     ],
     env,
