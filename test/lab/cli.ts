@@ -4,8 +4,8 @@ import { DEFAULT_DEVICE_COUNT, runningLab, startLab, stopLab } from './lab.js';
 
 const USAGE = `usage: test/lab/lab <command>
 
-  start [--devices N]   start Nautobot (seeded with N devices, default ${DEFAULT_DEVICE_COUNT}) and the
-                        FRR router; does nothing when the lab already runs with N devices
+  start [--devices N]   start Nautobot, seeded with N devices (default ${DEFAULT_DEVICE_COUNT}), and
+                        the FRR router; does nothing when the lab already runs with N devices
   stop                  stop everything the lab started; caches stay for a fast next start
   status                print the lab's state; exit 1 when it is not running
   reset-frr             put the FRR router back to its baseline configuration
@@ -29,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
       const devices = parseDeviceCount(values.devices);
       const state = await startLab({ devices, report: (line) => say(`[${elapsed()}] ${line}`) });
       say(
-        `lab ready in ${elapsed()}: Nautobot ${state.nautobot.url}, FRR ssh ${state.frr.host}:${state.frr.port}`,
+        `lab ready in ${elapsed()}: Nautobot ${state.nautobot.url}, ` +
+          `FRR ssh ${state.frr.host}:${state.frr.port}`,
       );
       return 0;
     }
@@ -67,7 +68,8 @@ function describe(state: Awaited<ReturnType<typeof runningLab>> & object): strin
     .join(', ');
   return [
     `lab running since ${state.startedAt}`,
-    `  Nautobot ${state.nautobot.version}: ${state.nautobot.url} (admin user ${state.nautobot.adminUsername})`,
+    `  Nautobot ${state.nautobot.version}: ${state.nautobot.url}`,
+    `  Nautobot admin user: ${state.nautobot.adminUsername}`,
     `  FRR: ssh ${state.frr.username}@${state.frr.host} -p ${state.frr.port}`,
     `  seeded: ${counts}`,
     '  tokens and passwords: in lab.json (mode 0600) beside the lab cache',

@@ -2,15 +2,9 @@
  * The inventory the lab loads into Nautobot, as plain data. Objects refer to each other by
  * natural key (a name, a prefix, an address); the seeder turns those into Nautobot's UUIDs.
  */
-export interface InventoryPlan {
-  deviceCount: number;
-  /** Every prefix and IP address lives in this namespace, which Nautobot creates itself. */
-  namespace: string;
-  /** Every object with a status gets this one, which Nautobot's migrations create. */
-  status: string;
+/** What the seeder creates regardless of the lab's size. */
+export interface Catalog {
   locationTypes: PlannedLocationType[];
-  /** Parents before children, so that creating them in order satisfies every `parent`. */
-  locations: PlannedLocation[];
   manufacturers: PlannedManufacturer[];
   deviceTypes: PlannedDeviceType[];
   platforms: PlannedPlatform[];
@@ -19,6 +13,16 @@ export interface InventoryPlan {
   customFields: PlannedCustomField[];
   secrets: PlannedSecret[];
   secretsGroups: PlannedSecretsGroup[];
+}
+
+export interface InventoryPlan extends Catalog {
+  deviceCount: number;
+  /** Every prefix and IP address lives in this namespace, which Nautobot creates itself. */
+  namespace: string;
+  /** Every object with a status gets this one, which Nautobot's migrations create. */
+  status: string;
+  /** Parents before children, so that creating them in order satisfies every `parent`. */
+  locations: PlannedLocation[];
   /** Parents before children. */
   prefixes: PlannedPrefix[];
   devices: PlannedDevice[];

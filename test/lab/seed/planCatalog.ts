@@ -1,13 +1,8 @@
 import type {
+  Catalog,
   PlannedCustomField,
-  PlannedDeviceType,
-  PlannedLocationType,
-  PlannedManufacturer,
-  PlannedPlatform,
-  PlannedRole,
   PlannedSecret,
   PlannedSecretsGroup,
-  PlannedTag,
 } from './InventoryPlan.js';
 import { platforms } from './platforms.js';
 
@@ -26,19 +21,6 @@ export const lifecycleStages = ['production', 'staging', 'lab'] as const;
 const siteContentTypes = ['dcim.device', 'ipam.prefix'];
 const palette = ['2196f3', '3f51b5', '009688', '795548', '9c27b0', 'f44336'];
 const defaultColor = '9e9e9e';
-
-/** What the seeder creates regardless of the lab's size. */
-export interface Catalog {
-  locationTypes: PlannedLocationType[];
-  manufacturers: PlannedManufacturer[];
-  deviceTypes: PlannedDeviceType[];
-  platforms: PlannedPlatform[];
-  roles: PlannedRole[];
-  tags: PlannedTag[];
-  customFields: PlannedCustomField[];
-  secrets: PlannedSecret[];
-  secretsGroups: PlannedSecretsGroup[];
-}
 
 export function planCatalog(): Catalog {
   return {

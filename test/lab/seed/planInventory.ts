@@ -1,12 +1,13 @@
 import { maxDevicesPerSite, maxSites } from './addressing.js';
 import type {
+  Catalog,
   InventoryCounts,
   InventoryPlan,
   PlannedDevice,
   PlannedLocation,
 } from './InventoryPlan.js';
 import { renderIntendedConfig } from './intendedConfig.js';
-import { type Catalog, labFrrGroup, planCatalog, regionType, siteType } from './planCatalog.js';
+import { labFrrGroup, planCatalog, regionType, siteType } from './planCatalog.js';
 import { planDevice } from './planDevice.js';
 import { planPrefixes } from './planPrefixes.js';
 import { type PlannedSite, planSites, regions, siteCountFor } from './planSites.js';
