@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  applyInventory,
   countInventory,
   createNautobotClient,
   type NautobotClient,
   type PlannedDevice,
   planInventory,
+  SeedError,
 } from '../lab/seed/index.js';
 import { readLabState } from '../lab/state.js';
 
@@ -129,5 +131,30 @@ describe('the seeded lab Nautobot', () => {
     for (const device of plan.devices) {
       expect(stored.get(device.name), device.name).toBe(device.intendedConfig);
     }
+  });
+
+  it('refuses to seed again over the seeded inventory and changes nothing', async () => {
+    const seeding = applyInventory(plan, {
+      url: lab.nautobot.url,
+      token: lab.nautobot.tokens.readWrite,
+    });
+
+    await expect(seeding).rejects.toBeInstanceOf(SeedError);
+    await expect(seeding).rejects.toMatchObject({ code: 'not_empty' });
+    await expect(seeding).rejects.toThrow(/already holds objects .* \/api\/dcim\/devices\//);
+    expect(await countInventory(client)).toEqual(plan.counts);
+  });
+
+  it('says which endpoint refused a bad token, and never prints the token', async () => {
+    const badToken = 'b'.repeat(40);
+    const seeding = applyInventory(plan, { url: lab.nautobot.url, token: badToken });
+
+    await expect(seeding).rejects.toThrow(/403/);
+    const error = await seeding.then(
+      () => new Error('seeding with a bad token succeeded'),
+      (caught: unknown) => caught as Error,
+    );
+    expect(error.message).toMatch(/\/api\//);
+    expect(error.message).not.toContain(badToken);
   });
 });

@@ -35,9 +35,6 @@ export function createNautobotClient(options: NautobotClientOptions): NautobotCl
         headers: {
           Authorization: `Token ${options.token}`,
           Accept: `application/json; version=${apiVersion}`,
-          // uWSGI's HTTP router closes every connection after its response without saying so;
-          // a pooled socket reused in that gap fails with "other side closed" (about 1 in 20).
-          Connection: 'close',
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
