@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFrrState, resetFrr, startFrr } from '../lab/frr.js';
-import type { FrrLabState } from '../lab/state.js';
+import { resetFrr } from '../lab/frr.js';
+import { type FrrLabState, readLabState } from '../lab/state.js';
 
 const PROMPT = /(?:^|\n)lab-frr1(?:\([\w-]+\))?# $/;
 const READ_TIMEOUT_MS = 10_000;
@@ -11,9 +11,8 @@ const READ_TIMEOUT_MS = 10_000;
 let lab: FrrLabState;
 
 beforeAll(async () => {
-  // Cheap when the lab CLI has already started FRR: it then only resets to the baseline.
-  await startFrr();
-  lab = readFrrState();
+  lab = readLabState().frr;
+  await resetFrr();
 });
 
 /** The key's fingerprint in the `SHA256:…` form ssh-keygen prints. */

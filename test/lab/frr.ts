@@ -50,7 +50,6 @@ const PAM_SERVICE = 'plumbline-frr-sshd';
 const pamServiceFile = `/etc/pam.d/${PAM_SERVICE}`;
 const sshdAlias = join(runDir, PAM_SERVICE);
 const DEFAULT_SSH_PORT = 2201;
-const stateFile = join(runDir, 'frr.json');
 const passwordFile = join(runDir, 'frr-password');
 const clientKeyFile = join(runDir, 'frr-client-ed25519');
 const hostKeyFile = join(runDir, 'frr-sshd-host-ed25519');
@@ -108,7 +107,7 @@ export async function startFrr(): Promise<FrrLabState> {
   await ensureLoginUser(password);
   await ensureSshd(port, hostKeyCreated);
 
-  const state = frrLabStateSchema.parse({
+  return frrLabStateSchema.parse({
     host: '127.0.0.1',
     port,
     username: FRR_LAB_USER,
@@ -116,15 +115,11 @@ export async function startFrr(): Promise<FrrLabState> {
     privateKeyPath: clientKeyFile,
     hostKeySha256: await hostKeyFingerprint(),
   });
-  writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(stateFile, 0o600);
-  return state;
 }
 
 /** Stops the lab sshd and FRR. User, keys and password stay, which makes the next start fast. */
 export async function stopFrr(): Promise<void> {
   await stopDaemon(SSHD_DAEMON);
-  rmSync(stateFile, { force: true });
   if (existsSync(FRR_INIT)) await run(FRR_INIT, ['stop']);
 }
 
@@ -148,20 +143,6 @@ export async function resetFrr(): Promise<void> {
 /** True when the FRR daemons and the lab sshd are both up. */
 export async function frrIsRunning(): Promise<boolean> {
   return daemonPid(SSHD_DAEMON) !== undefined && (await frrDaemonsRunning());
-}
-
-/** What the last startFrr returned; throws when the FRR lab has not been started. */
-export function readFrrState(): FrrLabState {
-  let text: string;
-  try {
-    text = readFileSync(stateFile, 'utf8');
-  } catch {
-    throw new Error(
-      `expected the FRR lab state in ${stateFile}, found no such file; ` +
-        'start the FRR lab first (startFrr() in test/lab/frr.ts, or the lab CLI)',
-    );
-  }
-  return frrLabStateSchema.parse(JSON.parse(text));
 }
 
 function assertPrerequisites(): void {

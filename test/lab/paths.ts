@@ -40,6 +40,11 @@ export function venvDir(key: string): string {
   return join(cacheDir, `venv-${key}`);
 }
 
+/** NAUTOBOT_ROOT: media, Git checkouts, and the collected static files uWSGI serves. */
+export function nautobotRootDir(key: string): string {
+  return join(cacheDir, `nautobot-root-${key}`);
+}
+
 export function templateDatabaseName(key: string): string {
   return `plumbline_tpl_${key}`;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, nautobotConfigFile, venvDir } from '../paths.js';
+import { cacheDir, nautobotConfigFile, nautobotRootDir, venvDir } from '../paths.js';
 
 export const nautobotPort = Number(process.env.PLUMBLINE_LAB_NAUTOBOT_PORT ?? '8480');
 export const nautobotUrl = `http://127.0.0.1:${nautobotPort}`;
@@ -30,7 +30,7 @@ export function nautobotEnvironment(key: string, databaseName: string): NodeJS.P
     ...process.env,
     PATH: `${join(venvDir(key), 'bin')}:${process.env.PATH ?? ''}`,
     NAUTOBOT_CONFIG: nautobotConfigFile,
-    NAUTOBOT_ROOT: join(cacheDir, `nautobot-root-${key}`),
+    NAUTOBOT_ROOT: nautobotRootDir(key),
     NAUTOBOT_ALLOWED_HOSTS: '*',
     NAUTOBOT_SECRET_KEY: persistentSecret('django-secret-key'),
     NAUTOBOT_DB_NAME: databaseName,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { daemonPid, logFile, startDaemon, stopDaemon } from '../daemon.js';
-import { cacheDir } from '../paths.js';
+import { nautobotRootDir } from '../paths.js';
 import { run } from '../run.js';
 import {
   nautobotEnvironment,
@@ -40,7 +40,7 @@ export async function startNautobot(key: string, databaseName: string): Promise<
       // longer) and close every connection without saying so, which breaks clients' reuse.
       '--http-timeout=300',
       '--http-keepalive',
-      `--static-map=/static=${join(cacheDir, `nautobot-root-${key}`, 'static')}`,
+      `--static-map=/static=${join(nautobotRootDir(key), 'static')}`,
     ],
     env,
   });
