@@ -1,0 +1,77 @@
+import { createLogger } from '@plumbline/log';
+import { ConfigError, loadCloudConfig } from '../config/CloudConfig.ts';
+import { toAppError } from '../errors/AppError.ts';
+import { startCloud } from '../startCloud.ts';
+import { Store } from '../store/Store.ts';
+import { type CliIo, runAdminCommand } from './runAdminCommand.ts';
+import { UsageError } from './UsageError.ts';
+
+const usage = `usage: plumbline-cloud <command>
+
+  serve                                     run the control plane (HTTP API, health, metrics)
+  admin create-tenant --slug S --name N     make a tenant
+  admin create-user --email E --name N [--password-stdin] [--tenant S --role admin|approver|viewer]
+                                            make a user, optionally a member of a tenant
+  admin create-token --tenant S --user E --name N [--expires-in-days D]
+                                            make an API token; it is printed once, on stdout
+
+Settings come from the environment (PLUMBLINE_DATA_DIR, PLUMBLINE_HOST, PLUMBLINE_PORT, ...)
+and an optional JSON file named by PLUMBLINE_CONFIG; see cloud/README.md.`;
+
+const io: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === 'help' || command === '--help') {
+    io.err(usage);
+    return command === undefined ? 2 : 0;
+  }
+  const config = loadCloudConfig();
+
+  if (command === 'serve') {
+    const logger = createLogger({ name: 'plumbline-cloud', level: config.logLevel });
+    const cloud = await startCloud(config, logger);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void cloud.stop().then(() => process.exit(0)));
+    }
+    return new Promise<number>(() => {});
+  }
+  if (command === 'admin') {
+    const store = Store.open({ dataDir: config.dataDir });
+    try {
+      await runAdminCommand(rest, store, io);
+    } finally {
+      await store.close();
+    }
+    return 0;
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      io.err(`plumbline-cloud: ${error.message}\n\n${usage}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError) {
+      io.err(`plumbline-cloud: configuration: ${error.message}`);
+      process.exit(78);
+    }
+    const appError = toAppError(error);
+    const internal = appError.code === 'internal';
+    io.err(
+      `plumbline-cloud: ${internal ? ((error as Error).stack ?? String(error)) : appError.message}`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,70 @@
+import type { Logger } from '@plumbline/log';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import { AppError, toAppError } from '../errors/AppError.ts';
+import type { CloudMetrics } from '../metrics/createMetrics.ts';
+import type { Store } from '../store/Store.ts';
+import type { AppEnv } from './AppEnv.ts';
+import { authenticate } from './authenticate.ts';
+import { addHealthRoutes } from './routes/addHealthRoutes.ts';
+import { addSessionRoutes, type SessionSettings } from './routes/addSessionRoutes.ts';
+import { addTenantRoutes } from './routes/addTenantRoutes.ts';
+import { TenantRouter } from './TenantRouter.ts';
+import { verifyCsrf } from './verifyCsrf.ts';
+
+export interface AppOptions {
+  store: Store;
+  logger: Logger;
+  metrics: CloudMetrics;
+  maxBodyBytes: number;
+  session: SessionSettings;
+  /** False while the service drains for shutdown, so `/readyz` turns away new traffic. */
+  accepting: () => boolean;
+}
+
+/** The whole HTTP surface, without a listening socket: tests drive it with `app.request`. */
+export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: TenantRouter } {
+  const app = new Hono<AppEnv>();
+  const { store, logger, metrics } = options;
+
+  app.use(async (c, next) => {
+    c.set('store', store);
+    c.set('logger', logger);
+    const stopTimer = metrics.httpDurationSeconds.startTimer();
+    await next();
+    const route = routePath(c, -1);
+    const labels = { method: c.req.method, route: route === '*' ? 'unmatched' : route };
+    stopTimer(labels);
+    metrics.httpRequests.inc({ ...labels, status: String(c.res.status) });
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: (c) => {
+        const message = `the body is larger than the limit of ${options.maxBodyBytes} bytes`;
+        return c.json(new AppError('payload_too_large', message).toBody(), 413);
+      },
+    }),
+  );
+  app.use('/api/*', authenticate, verifyCsrf);
+
+  addHealthRoutes(app, { store, metrics, accepting: options.accepting });
+  addSessionRoutes(app, options.session);
+  const tenants = new TenantRouter(app);
+  addTenantRoutes(tenants);
+
+  app.notFound((c) => {
+    const message = `no route for ${c.req.method} ${c.req.path}`;
+    return c.json(new AppError('not_found', message).toBody(), 404);
+  });
+  app.onError((thrown, c) => {
+    const error = toAppError(thrown);
+    if (error.status >= 500) {
+      logger.error({ err: thrown, method: c.req.method, path: c.req.path }, 'request failed');
+    }
+    return c.json(error.toBody(), error.status);
+  });
+  return { app, tenants };
+}
