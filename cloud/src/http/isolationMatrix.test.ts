@@ -1,0 +1,201 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { roleAllows } from '../auth/Role.ts';
+import {
+  addTenantFixture,
+  createTestCloud,
+  signIn,
+  type TenantFixture,
+  type TestCloud,
+} from '../testing/createTestCloud.ts';
+import { type TenantRoute, tenantPathPrefix } from './TenantRouter.ts';
+
+/**
+ * Every route inside a tenant, walked from the router's own list. A new route joins by adding
+ * a line to `fixtures`: the path parameters to fill from a tenant's fixture, and a body that is
+ * valid for it. The first test fails until it has one.
+ */
+interface RouteFixture {
+  params?: (t: TenantFixture) => Record<string, string>;
+  body?: unknown;
+}
+
+const fixtures: Record<string, RouteFixture> = {
+  'GET ': {},
+  'PATCH ': { body: { displayName: 'Renamed' } },
+  'GET /members': {},
+  'POST /members': { body: { email: 'new@example.test', role: 'viewer' } },
+  'GET /members/:userId': { params: (t) => ({ userId: t.users.approver.id }) },
+  'PATCH /members/:userId': {
+    params: (t) => ({ userId: t.users.approver.id }),
+    body: { role: 'viewer' },
+  },
+  'DELETE /members/:userId': { params: (t) => ({ userId: t.users.approver.id }) },
+  'GET /tokens': {},
+  'POST /tokens': { body: { name: 'matrix' } },
+  'GET /tokens/:tokenId': { params: (t) => ({ tokenId: t.users.approver.tokenId }) },
+  'DELETE /tokens/:tokenId': { params: (t) => ({ tokenId: t.users.approver.tokenId }) },
+  'GET /audit': {},
+};
+
+const keyOf = (route: TenantRoute) => `${route.method} ${route.path}`;
+
+function urlFor(route: TenantRoute, slug: string, params: Record<string, string>): string {
+  const path = route.path.replace(
+    /:(\w+)/g,
+    (_, name: string) => params[name] ?? `missing-${name}`,
+  );
+  return `${tenantPathPrefix.replace(':tenant', slug)}${path}`;
+}
+
+function fixtureOf(route: TenantRoute): RouteFixture {
+  const fixture = fixtures[keyOf(route)];
+  if (!fixture) throw new Error(`no isolation fixture for ${keyOf(route)}`);
+  return fixture;
+}
+
+/** Everything in a tenant that a wrongly allowed request could change. */
+async function snapshot(cloud: TestCloud, t: TenantFixture) {
+  const scope = cloud.store.tenant(t.tenantId);
+  return JSON.stringify({
+    tenant: await scope.getTenant(),
+    members: await scope.listMembers(),
+    tokens: await scope.listTokens(),
+    audit: await scope.listAudit({ limit: 500 }),
+  });
+}
+
+describe('tenant isolation matrix', () => {
+  let cloud: TestCloud;
+  let a: TenantFixture;
+  let b: TenantFixture;
+  let routes: TenantRoute[];
+
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    a = await addTenantFixture(cloud, 'alpha');
+    b = await addTenantFixture(cloud, 'bravo');
+    routes = cloud.tenants.routes;
+  });
+
+  it('covers every route under the tenant prefix, and each has a fixture', () => {
+    const registered = cloud.app.routes
+      .filter((r) => r.path.startsWith(tenantPathPrefix) && r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path.slice(tenantPathPrefix.length)}`);
+    expect(new Set(registered)).toEqual(new Set(routes.map(keyOf)));
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    expect(routes.map(keyOf).filter((key) => !fixtures[key])).toEqual([]);
+  });
+
+  it("answers 404 to tenant A's token asking for tenant B's objects, and changes nothing", async () => {
+    const before = await snapshot(cloud, b);
+    for (const route of routes) {
+      const fixture = fixtureOf(route);
+      const url = urlFor(route, b.slug, fixture.params?.(b) ?? {});
+      for (const role of ['admin', 'viewer'] as const) {
+        const response = await cloud.request(route.method, url, {
+          token: a.users[role].token,
+          body: fixture.body,
+        });
+        expect({ route: keyOf(route), role, status: response.status, body: response.json }).toEqual(
+          {
+            route: keyOf(route),
+            role,
+            status: 404,
+            body: { error: { code: 'not_found', message: 'tenant "bravo" not found' } },
+          },
+        );
+      }
+    }
+    expect(await snapshot(cloud, b)).toBe(before);
+  });
+
+  it("answers 404 to tenant B's object ids under tenant A's own path", async () => {
+    const before = await snapshot(cloud, b);
+    for (const route of routes.filter((r) => r.path.includes(':'))) {
+      const fixture = fixtureOf(route);
+      const url = urlFor(route, a.slug, fixture.params?.(b) ?? {});
+      const response = await cloud.request(route.method, url, {
+        token: a.users.admin.token,
+        body: fixture.body,
+      });
+      expect({ route: keyOf(route), status: response.status }).toEqual({
+        route: keyOf(route),
+        status: 404,
+      });
+    }
+    expect(await snapshot(cloud, b)).toBe(before);
+  });
+
+  it("answers 404 to a signed-in member of A asking for B's objects", async () => {
+    const session = await signIn(cloud, a.users.admin.email, a.password);
+    const before = await snapshot(cloud, b);
+    for (const route of routes) {
+      const fixture = fixtureOf(route);
+      const response = await cloud.request(
+        route.method,
+        urlFor(route, b.slug, fixture.params?.(b) ?? {}),
+        {
+          cookie: session.cookie,
+          csrfToken: session.csrfToken,
+          body: fixture.body,
+        },
+      );
+      expect({ route: keyOf(route), status: response.status }).toEqual({
+        route: keyOf(route),
+        status: 404,
+      });
+    }
+    expect(await snapshot(cloud, b)).toBe(before);
+  });
+
+  it('answers 403 to a viewer asking to change anything, and changes nothing', async () => {
+    const changing = routes.filter((r) => r.method !== 'GET' && !roleAllows('viewer', r.minRole));
+    expect(changing.map(keyOf)).toEqual(routes.filter((r) => r.method !== 'GET').map(keyOf));
+    const before = await snapshot(cloud, a);
+    for (const route of changing) {
+      const fixture = fixtureOf(route);
+      const response = await cloud.request(
+        route.method,
+        urlFor(route, a.slug, fixture.params?.(a) ?? {}),
+        {
+          token: a.users.viewer.token,
+          body: fixture.body,
+        },
+      );
+      expect({
+        route: keyOf(route),
+        status: response.status,
+        code: errorCode(response.json),
+      }).toEqual({
+        route: keyOf(route),
+        status: 403,
+        code: 'forbidden',
+      });
+    }
+    expect(await snapshot(cloud, a)).toBe(before);
+  });
+
+  it("lets tenant A's admin do each of these in A, so the refusals above are not vacuous", async () => {
+    for (const route of routes) {
+      const fresh = createTestCloud();
+      const own = await addTenantFixture(fresh, 'alpha', { withPasswords: false });
+      const fixture = fixtureOf(route);
+      const response = await fresh.request(
+        route.method,
+        urlFor(route, own.slug, fixture.params?.(own) ?? {}),
+        {
+          token: own.users.admin.token,
+          body: fixture.body,
+        },
+      );
+      expect({ route: keyOf(route), ok: response.status < 300 }).toEqual({
+        route: keyOf(route),
+        ok: true,
+      });
+    }
+  });
+});
+
+function errorCode(body: unknown): unknown {
+  return (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+}
