@@ -33,6 +33,8 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: Te
     c.set('logger', logger);
     const stopTimer = metrics.httpDurationSeconds.startTimer();
     await next();
+    // While draining, each answer closes its connection, so keep-alive clients move on.
+    if (!options.accepting()) c.header('connection', 'close');
     const route = routePath(c, -1);
     const labels = { method: c.req.method, route: route === '*' ? 'unmatched' : route };
     stopTimer(labels);

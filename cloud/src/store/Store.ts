@@ -35,6 +35,7 @@ export class Store {
   private readonly db: Db;
   private readonly sqlite: Database.Database;
   readonly now: () => number;
+  private decoyPasswordHash: string | undefined;
 
   private constructor(db: Db, sqlite: Database.Database, now: () => number) {
     this.db = db;
@@ -180,11 +181,15 @@ export class Store {
     };
   }
 
-  /** Checks an email and password; undefined for either being wrong, so neither is revealed. */
+  /**
+   * Checks an email and password; undefined for either being wrong, so neither is revealed.
+   * An unknown email still costs one scrypt, so the answer's timing does not tell either.
+   */
   async verifyLogin(email: string, password: string): Promise<User | undefined> {
     const row = this.db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
-    if (!row?.passwordHash) return undefined;
-    return (await verifyPassword(password, row.passwordHash)) ? toUser(row) : undefined;
+    this.decoyPasswordHash ??= await hashPassword(generateSecret());
+    const matches = await verifyPassword(password, row?.passwordHash ?? this.decoyPasswordHash);
+    return row?.passwordHash && matches ? toUser(row) : undefined;
   }
 
   async createSession(
