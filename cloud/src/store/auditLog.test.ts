@@ -20,7 +20,7 @@ describe('audit log', () => {
 
     const response = await cloud.request('GET', '/api/v1/tenants/acme/audit?limit=4', { token });
     const { events } = response.json as {
-      events: { action: string; objectId: string; at: string }[];
+      events: { seq: number; action: string; objectId: string; at: string }[];
     };
     expect(events.map((e) => e.action)).toEqual([
       'member.role_changed',
