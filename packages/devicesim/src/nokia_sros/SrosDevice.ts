@@ -1,4 +1,3 @@
-import type { DeviceCli } from '../DeviceCli.ts';
 import type { DeviceFaults } from '../DeviceFaults.ts';
 import type { SimClock } from '../SimClock.ts';
 import type { SimDevice, SimDeviceFactory, SimDeviceOptions } from '../SimDevice.ts';
@@ -56,7 +55,7 @@ export class SrosDevice implements SimDevice {
     return item?.leaf?.slice(5).replace(/^"|"$/g, '') ?? this.hostname;
   }
 
-  openSession(username: string): DeviceCli {
+  openSession(username: string): SrosMdCli | SrosClassicCli {
     this.nextSession += 1;
     return this.classicCli
       ? new SrosClassicCli(this)
