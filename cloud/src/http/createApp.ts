@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@plumbline/log';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -23,22 +24,42 @@ export interface AppOptions {
   accepting: () => boolean;
 }
 
+/** A caller's request id when it is a sane token, so logs can be joined across systems. */
+function requestIdOf(header: string | undefined): string {
+  return header !== undefined && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
 /** The whole HTTP surface, without a listening socket: tests drive it with `app.request`. */
 export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: TenantRouter } {
   const app = new Hono<AppEnv>();
   const { store, logger, metrics } = options;
 
   app.use(async (c, next) => {
+    const requestId = requestIdOf(c.req.header('x-request-id'));
+    const requestLogger = logger.child({ requestId });
     c.set('store', store);
-    c.set('logger', logger);
-    const stopTimer = metrics.httpDurationSeconds.startTimer();
+    c.set('logger', requestLogger);
+    const startedMs = performance.now();
     await next();
+
+    c.header('x-request-id', requestId);
     // While draining, each answer closes its connection, so keep-alive clients move on.
     if (!options.accepting()) c.header('connection', 'close');
     const route = routePath(c, -1);
     const labels = { method: c.req.method, route: route === '*' ? 'unmatched' : route };
-    stopTimer(labels);
+    const durationMs = performance.now() - startedMs;
+    metrics.httpDurationSeconds.observe(labels, durationMs / 1000);
     metrics.httpRequests.inc({ ...labels, status: String(c.res.status) });
+    requestLogger.info(
+      {
+        ...labels,
+        status: c.res.status,
+        durationMs: Math.round(durationMs * 10) / 10,
+        tenant: c.var.tenant?.slug,
+        userId: c.var.principal?.user.id,
+      },
+      'request',
+    );
   });
   app.use(
     '/api/*',
