@@ -1,0 +1,13 @@
+import type { ConfigTree } from './ConfigTree.ts';
+
+/**
+ * A named configuration session (EOS, NX-OS): a candidate copy of running that config commands
+ * edit until it is committed or aborted. It outlives the login that opened it, as on devices.
+ */
+export interface ConfigSession {
+  readonly name: string;
+  candidate: ConfigTree;
+  state: 'pending' | 'pendingCommitTimer' | 'completed' | 'aborted';
+  /** While `pendingCommitTimer`: running before the commit, and the rollback timer. */
+  rollback?: { snapshot: ConfigTree; timer: { cancel(): void }; dueMs: number };
+}
