@@ -35,7 +35,7 @@ describe('API token lifecycle', () => {
     expect(one.json).toMatchObject({ token: { name: 'ci', displayPrefix: secret.slice(0, 10) } });
   });
 
-  it('stores only a SHA-256 hash of the token in the database file', async () => {
+  it('stores only a SHA-256 hash of the token in the database file, which is in WAL mode', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-store-'));
     dirs.push(dir);
     const store = Store.open({ dataDir: dir });
@@ -48,6 +48,7 @@ describe('API token lifecycle', () => {
     await store.close();
 
     const raw = new Database(join(dir, databaseFileName), { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const dump = JSON.stringify(raw.prepare('select * from api_tokens').all());
     const auditDump = JSON.stringify(raw.prepare('select * from audit_events').all());
     raw.close();
