@@ -33,7 +33,9 @@ describe('request log', () => {
 
   it('makes up a request id when the caller sends none or a strange one', async () => {
     const cloud = createTestCloud();
-    const response = await cloud.app.request('/healthz', { headers: { 'x-request-id': 'a b;c="d"' } });
+    const response = await cloud.app.request('/healthz', {
+      headers: { 'x-request-id': 'a b;c="d"' },
+    });
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
