@@ -121,7 +121,7 @@ type Values<T extends OptionTypes, R extends keyof T> = {
   [K in keyof T]?: T[K] extends 'boolean' ? boolean : string;
 } & { [K in R]-?: T[K] extends 'boolean' ? boolean : string };
 
-/** Parses `--name value` options strictly; a missing required one is a usage error that names it. */
+/** Parses `--name value` options strictly; a missing required one is named in a usage error. */
 function required<T extends OptionTypes, R extends keyof T & string>(
   args: string[],
   types: T,
