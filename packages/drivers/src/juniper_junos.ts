@@ -1,0 +1,309 @@
+import type { CliSession } from './CliSession.ts';
+import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
+import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
+import { DriverError } from './DriverError.ts';
+
+/**
+ * The Junos prompt with what Junos prints above it in configuration mode: the pending
+ * commit-confirmed notice and the `[edit …]` line, so that they stay out of command output.
+ */
+const promptPattern =
+  /(?:^|\n)(?:# commit confirmed will be rolled back in \d+ minutes?\n)?(?:\[edit(?: [^\]\n]*)?\]\n)?(?:\{\w+(?::\w*\d)?\}\n)?[\w\-@()/:.]{1,63}[>#] ?$/;
+
+const loadPrompt = /\[Type \^D at a new line to end input\]\n?$/;
+const exitQuestion = /Exit with uncommitted changes\? \[yes,no\] \(yes\) ?$/;
+/** Junos's own error wordings (devices.md §4); any of them means the command failed. */
+const errorPattern =
+  /(^|\n)\s*(error:|syntax error|unknown command|missing (mandatory )?argument|invalid numeric value|is ambiguous|No valid completions)/;
+const defaultConfirmMs = 5 * 60_000;
+const maxLineLength = 4096;
+
+type Stage = 'staged' | 'committed' | 'confirmed' | 'aborted';
+
+/**
+ * Junos over the CLI: `configure exclusive`, `load set terminal` ended by Ctrl-D,
+ * `commit check`, `show | compare` as the device diff, `commit confirmed N` whose rollback the
+ * router runs itself if the caller never confirms, `commit` to confirm.
+ */
+export class JunosDriver implements DeviceDriver {
+  readonly platform = 'juniper_junos';
+  readonly session: CliSession;
+  private readonly timeoutMs: number;
+
+  constructor(session: CliSession, options: DriverOptions) {
+    this.session = session;
+    this.timeoutMs = options.commandTimeoutMs ?? 30_000;
+  }
+
+  async prepare(): Promise<void> {
+    await this.expect('set cli screen-length 0', /Screen length set to 0/);
+    await this.expect('set cli screen-width 511', /Screen width set to 511/);
+    await this.expect('set cli complete-on-space off', /Disabling complete-on-space/);
+  }
+
+  async getConfig(): Promise<string> {
+    const output = await this.send('show configuration | display set | no-more');
+    this.failOnError('show configuration | display set | no-more', output, 'protocol_error');
+    return cleanConfig(output);
+  }
+
+  async stage(lines: readonly string[], options: StageOptions = {}): Promise<PendingChange> {
+    for (const line of lines) checkLine(this.session.device, line);
+    const confirmMs = options.confirmTimeoutMs ?? defaultConfirmMs;
+    const entered = await this.send('configure exclusive');
+    if (!/Entering configuration mode/.test(entered)) {
+      throw this.rejected('configure exclusive', entered, 'the exclusive configuration lock');
+    }
+
+    try {
+      await this.load(lines);
+      const check = await this.send('commit check');
+      if (!/configuration check succeeds/.test(check)) {
+        throw new DriverError(
+          'commit_failed',
+          `${this.session.device}: commit check failed, expected "configuration check succeeds",` +
+            ` found: ${firstLines(check)}`,
+          { device: this.session.device, line: 'commit check', deviceMessage: check.trim() },
+        );
+      }
+      const diff = stripEditLines(await this.send('show | compare'));
+      return new JunosPendingChange(this, diff, minutesFor(confirmMs));
+    } catch (error) {
+      await this.discard();
+      throw error;
+    }
+  }
+
+  /** Sends `command` and fails unless the output matches `expected`. */
+  async expect(command: string, expected: RegExp): Promise<string> {
+    const output = await this.send(command);
+    if (!expected.test(output)) {
+      throw new DriverError(
+        'protocol_error',
+        `${this.session.device}: "${command}" answered ${JSON.stringify(firstLines(output))},` +
+          ` expected ${expected}`,
+        { device: this.session.device, line: command, deviceMessage: output.trim() },
+      );
+    }
+    return output;
+  }
+
+  send(command: string, prompt?: RegExp): Promise<string> {
+    const options =
+      prompt === undefined ? { timeoutMs: this.timeoutMs } : { prompt, timeoutMs: this.timeoutMs };
+    return this.session.send(command, options);
+  }
+
+  /** Throws `code` when the output carries one of Junos's error wordings. */
+  failOnError(command: string, output: string, code: 'protocol_error' | 'commit_failed'): void {
+    if (!errorPattern.test(output)) return;
+    throw new DriverError(
+      code,
+      `${this.session.device}: "${command}" failed: ${firstLines(output)}`,
+      {
+        device: this.session.device,
+        line: command,
+        deviceMessage: output.trim(),
+      },
+    );
+  }
+
+  /** Drops the candidate and leaves configuration mode, releasing the lock. Best effort. */
+  async discard(): Promise<void> {
+    if (this.session.closed) return;
+    try {
+      await this.send('rollback 0');
+      await this.leaveConfiguration();
+    } catch {
+      // The session is gone or wedged; the router discards an exclusive candidate itself
+      // when the session ends, so there is nothing more to undo here.
+    }
+  }
+
+  async leaveConfiguration(): Promise<void> {
+    const output = await this.send(
+      'exit configuration-mode',
+      new RegExp(`${exitQuestion.source}|${promptPattern.source}`),
+    );
+    if (exitQuestion.test(output)) await this.send('yes');
+  }
+
+  private async load(lines: readonly string[]): Promise<void> {
+    await this.send('load set terminal', loadPrompt);
+    for (const line of lines) this.session.write(`${line}\n`);
+    this.session.write('\x04');
+    const output = await this.session.readUntil(promptPattern, { timeoutMs: this.timeoutMs });
+    const summary = /load complete(?: \((\d+) errors?\))?/.exec(output);
+    if (summary !== null && summary[1] === undefined && !/syntax error/.test(output)) return;
+
+    const lineError = /terminal:(\d+):\(\d+\)[^\n]*/.exec(output);
+    const failing = lineError === null ? undefined : lines[Number(lineError[1]) - 1];
+    const message = lineError?.[0] ?? firstLines(output);
+    throw new DriverError(
+      'command_rejected',
+      `${this.session.device}: Junos rejected ${failing === undefined ? 'the change' : `"${failing}"`}: ${message}`,
+      {
+        device: this.session.device,
+        deviceMessage: message,
+        ...(failing === undefined ? {} : { line: failing }),
+      },
+    );
+  }
+
+  private rejected(command: string, output: string, what: string): DriverError {
+    return new DriverError(
+      'command_rejected',
+      `${this.session.device}: could not take ${what}: ${firstLines(output)}`,
+      { device: this.session.device, line: command, deviceMessage: output.trim() },
+    );
+  }
+}
+
+/** The staged Junos candidate, inside `configure exclusive` until confirmed or aborted. */
+class JunosPendingChange implements PendingChange {
+  readonly deviceDiff: string;
+  private readonly driver: JunosDriver;
+  private readonly minutes: number;
+  private stage: Stage = 'staged';
+  private committedConfig: string | undefined;
+
+  constructor(driver: JunosDriver, deviceDiff: string, minutes: number) {
+    this.driver = driver;
+    this.deviceDiff = deviceDiff;
+    this.minutes = minutes;
+  }
+
+  async commit(): Promise<void> {
+    this.require('staged', 'commit');
+    const command = `commit confirmed ${this.minutes}`;
+    const output = await this.driver.send(command);
+    if (!/commit complete/.test(output)) {
+      this.stage = 'aborted';
+      await this.driver.discard();
+      throw new DriverError(
+        'commit_failed',
+        `${this.driver.session.device}: "${command}" failed, expected "commit complete", found:` +
+          ` ${firstLines(output)}`,
+        { device: this.driver.session.device, line: command, deviceMessage: output.trim() },
+      );
+    }
+    this.stage = 'committed';
+    this.committedConfig = await this.runningConfig();
+  }
+
+  /**
+   * Confirms with a plain `commit`. Junos accepts that even after its timer rolled the change
+   * back (it then commits the rolled-back config), so the running config is compared with the
+   * one committed first, and a difference is reported as `rolled_back`.
+   */
+  async confirm(): Promise<void> {
+    this.require('committed', 'confirm');
+    const now = await this.runningConfig();
+    if (now !== this.committedConfig) {
+      this.stage = 'aborted';
+      await this.driver.leaveConfiguration();
+      throw new DriverError(
+        'rolled_back',
+        `${this.driver.session.device}: the running config is no longer the one committed;` +
+          ` the router's commit-confirmed timer (${this.minutes} min) rolled it back`,
+        { device: this.driver.session.device },
+      );
+    }
+    const output = await this.driver.send('commit');
+    this.driver.failOnError('commit', output, 'commit_failed');
+    this.stage = 'confirmed';
+    await this.driver.leaveConfiguration();
+  }
+
+  async abort(): Promise<void> {
+    if (this.stage === 'aborted') return;
+    if (this.stage === 'confirmed') {
+      throw new DriverError(
+        'protocol_error',
+        `${this.driver.session.device}: change already confirmed`,
+        {
+          device: this.driver.session.device,
+        },
+      );
+    }
+    const wasCommitted = this.stage === 'committed';
+    this.stage = 'aborted';
+    if (!wasCommitted) {
+      await this.driver.discard();
+      return;
+    }
+    // `rollback 1` loads the config before our commit; the plain commit also stops the timer.
+    await this.driver.expect('rollback 1', /load complete/);
+    const output = await this.driver.send('commit');
+    this.driver.failOnError('commit', output, 'commit_failed');
+    await this.driver.leaveConfiguration();
+  }
+
+  private async runningConfig(): Promise<string> {
+    return cleanConfig(await this.driver.send('run show configuration | display set | no-more'));
+  }
+
+  private require(stage: Stage, action: string): void {
+    if (this.stage !== stage) {
+      throw new DriverError(
+        'protocol_error',
+        `${this.driver.session.device}: cannot ${action} a change that is ${this.stage}`,
+        { device: this.driver.session.device },
+      );
+    }
+  }
+}
+
+/** `show configuration` output without `## Last commit` and the `[edit]` lines around it. */
+export function cleanConfig(output: string): string {
+  return stripEditLines(output)
+    .split('\n')
+    .filter((line) => !/^## Last commit: /.test(line))
+    .join('\n')
+    .trim();
+}
+
+function stripEditLines(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => !/^\[edit( [^\]]*)?\]$/.test(line) && !/^\{\w+(:\w*\d)?\}$/.test(line))
+    .join('\n')
+    .trim();
+}
+
+/** Junos counts commit-confirmed time in whole minutes; never less than asked for. */
+function minutesFor(confirmMs: number): number {
+  return Math.min(65_535, Math.max(1, Math.ceil(confirmMs / 60_000)));
+}
+
+/** A line must be one printable Junos statement: control bytes would end `load` early. */
+/** Control bytes would end Junos `load` input early or send keys to the pager. */
+function hasControlCharacter(line: string): boolean {
+  for (const char of line) {
+    const code = char.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+function checkLine(device: string, line: string): void {
+  if (line.length > maxLineLength || hasControlCharacter(line)) {
+    throw new DriverError(
+      'command_rejected',
+      `${device}: refusing a configuration line with a control character or over` +
+        ` ${maxLineLength} characters`,
+      { device, line: line.slice(0, 200) },
+    );
+  }
+}
+
+function firstLines(output: string): string {
+  return output.trim().split('\n').slice(0, 5).join(' | ').slice(0, 500);
+}
+
+export const juniperJunosDefinition: DriverDefinition = {
+  platform: 'juniper_junos',
+  promptPattern,
+  pager: { pattern: /---\(more(?: \d+%)?\)---$/, response: ' ' },
+  create: (session, options) => new JunosDriver(session, options),
+};
