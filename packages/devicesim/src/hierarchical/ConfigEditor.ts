@@ -69,7 +69,7 @@ function applyAtLevel(
     let block = parent.children.find((child) => !child.separator && child.text === text);
     if (block === undefined) {
       block = { text, children: [] };
-      insertChild(parent, block, grammar.format, true);
+      insertChild(parent, block, grammar.format, true, rankIn(specs));
     }
     return { kind: 'ok', stack: [level, { mode: match.spec.enters, path: [...level.path, text] }] };
   }
@@ -84,7 +84,7 @@ function applyAtLevel(
   const [first, ...others] = sameKey;
   for (const child of others) removeChild(parent, child);
   if (first !== undefined) first.text = text;
-  else insertChild(parent, { text, children: [] }, grammar.format, false);
+  else insertChild(parent, { text, children: [] }, grammar.format, false, rankIn(specs));
   return { kind: 'ok', stack: [level] };
 }
 
@@ -122,6 +122,14 @@ function removeLines(
 function isNoSpec(spec: CommandSpec): boolean {
   const first = spec.tokens[0];
   return first?.kind === 'keyword' && first.word === 'no';
+}
+
+/** A line's position in the mode's grammar, which lists commands in the order devices print. */
+function rankIn(specs: readonly CommandSpec[]): (text: string) => number {
+  return (text) => {
+    const match = matchCommand(specs, text);
+    return match.kind === 'ok' ? specs.indexOf(match.spec) : specs.length;
+  };
 }
 
 /** The key of a stored line, found by matching it against the mode's grammar. */

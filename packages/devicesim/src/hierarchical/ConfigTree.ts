@@ -98,7 +98,8 @@ function cloneNode(node: ConfigNode): ConfigNode {
 
 /**
  * Where a new child goes: after the last sibling with the same first word (and the separator
- * after it), else before the separators that end the block. Devices sort some sections; this
+ * after it); inside a block, before the first line that `rank` (the grammar's order, which is
+ * the order devices print) puts later; else before the separators that end the block. Devices sort some sections; this
  * keeps like lines together without modelling every vendor's order.
  */
 export function insertChild(
@@ -106,6 +107,7 @@ export function insertChild(
   child: ConfigNode,
   format: TreeFormat,
   block: boolean,
+  rank?: (text: string) => number,
 ): void {
   const firstWord = child.text.split(' ')[0];
   const siblings = parent.children;
@@ -116,6 +118,11 @@ export function insertChild(
       index = i + 1;
       break;
     }
+  }
+  if (index === -1 && rank !== undefined && parent.text !== '') {
+    const own = rank(child.text);
+    const later = siblings.findIndex((s) => !s.separator && rank(s.text) > own);
+    if (later !== -1) index = later;
   }
   const topBlock = block && parent.text === '' && format.blockSeparator !== undefined;
   if (index === -1) {
