@@ -5,7 +5,7 @@ import { type ExecCommand, HierarchicalCli } from '../hierarchical/HierarchicalC
 import { unifiedDiff } from '../hierarchical/unifiedDiff.ts';
 import type { EosDevice } from './EosDevice.ts';
 
-/** EOS limits timers to a day here; the device's own upper bound is not documented in devices.md. */
+/** Timers are limited to a day here; EOS's own upper bound is not in devices.md. */
 const maxTimerMs = 24 * 3_600_000;
 
 /**
@@ -83,12 +83,15 @@ export class EosCli extends HierarchicalCli<EosDevice> {
     const blocker = this.device.pendingTimerSession();
     if (blocker !== undefined && blocker !== session) {
       return {
-        output: `% Cannot commit session ${session.name}: session ${blocker.name} is pendingCommitTimer\n`,
+        output:
+          `% Cannot commit session ${session.name}: ` +
+          `session ${blocker.name} is pendingCommitTimer\n`,
       };
     }
     if (this.device.takeCommitFault()) {
       return {
-        output: `% Cannot commit session ${session.name}: configuration agent rejected the commit\n`,
+        output:
+          `% Cannot commit session ${session.name}: ` + 'configuration agent rejected the commit\n',
       };
     }
     this.device.commitSession(session, this.username, timerMs);

@@ -15,7 +15,7 @@ export class EosDevice extends HierarchicalDevice {
   readonly platform = 'arista_eos';
   readonly dialect = eosDialect;
   readonly sessions = new Map<string, ConfigSession>();
-  /** Model and version as `! device:` shows them; taken from the initial config when it has them. */
+  /** Model and version for `! device:`, from the initial config's own line when it has one. */
   readonly model: string;
   readonly version: string;
 

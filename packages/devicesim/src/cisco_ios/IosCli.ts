@@ -14,7 +14,8 @@ export class IosCli extends HierarchicalCli<IosDevice> {
   protected showRunningConfig(): string {
     const body = this.device.runningConfig();
     const lines = body.split('\n');
-    const change = `! Last configuration change at ${iosTime(this.device.lastChangeMs)} by ${this.device.lastChangeUser}`;
+    const { lastChangeMs, lastChangeUser } = this.device;
+    const change = `! Last configuration change at ${iosTime(lastChangeMs)} by ${lastChangeUser}`;
     const rest = lines[0] === '!' ? lines.slice(1) : lines;
     return [
       'Building configuration...',
@@ -73,12 +74,16 @@ export class IosCli extends HierarchicalCli<IosDevice> {
     }
     if (this.device.takeCommitFault()) {
       return {
-        output: `%Error opening ${path}-${this.device.archiveFiles.length + 1} (No space left on device)\n`,
+        output:
+          `%Error opening ${path}-${this.device.archiveFiles.length + 1}` +
+          ' (No space left on device)\n',
       };
     }
     const pending = this.device.armRevert(minutes, this.username);
     this.enterConfig();
-    const note = `Rollback Confirmed Change: Backing up current running config to ${pending.archiveFile}\n`;
+    const note =
+      'Rollback Confirmed Change: Backing up current running config to ' +
+      `${pending.archiveFile}\n`;
     return { output: note + this.device.dialect.enterConfigMessage };
   }
 
@@ -111,7 +116,8 @@ export class IosCli extends HierarchicalCli<IosDevice> {
   private versionText(): string {
     return [
       'Cisco IOS XE Software, Version 17.09.04a',
-      'Cisco IOS Software [Cupertino], Catalyst L3 Switch Software (CAT9K_IOSXE), Version 17.9.4a, RELEASE SOFTWARE (fc3)',
+      'Cisco IOS Software [Cupertino], Catalyst L3 Switch Software (CAT9K_IOSXE),' +
+        ' Version 17.9.4a, RELEASE SOFTWARE (fc3)',
       'Copyright (c) 1986-2023 by Cisco Systems, Inc.',
       '',
       `${this.device.hostname} uptime is ${Math.floor(this.device.clock.now() / 60_000)} minutes`,

@@ -7,7 +7,7 @@ export const iosFormat: TreeFormat = {
   blockSeparator: '!',
   closers: { 'address-family': 'exit-address-family' },
   headerPattern:
-    /^(Building configuration|Current configuration|! Last configuration change|! NVRAM config last|! No configuration change|\s*$)/,
+    /^(Building configuration|Current configuration|! (Last|No) configuration change|! NVRAM|\s*$)/,
   endLine: true,
 };
 
@@ -35,7 +35,8 @@ export const iosDialect: CliDialect = {
   enterConfigMessage: 'Enter configuration commands, one per line.  End with CNTL/Z.\n',
   invalid(site) {
     if (site.where === 'exec' && site.wordNumber === 1 && !site.line.trim().includes(' ')) {
-      return `Translating "${site.word}"\n\n% Unknown command or computer name, or unable to find computer address\n`;
+      const unknown = '% Unknown command or computer name, or unable to find computer address';
+      return `Translating "${site.word}"\n\n${unknown}\n`;
     }
     return `${' '.repeat(site.caretColumn)}^\n% Invalid input detected at '^' marker.\n\n`;
   },

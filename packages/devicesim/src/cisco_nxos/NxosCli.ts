@@ -137,7 +137,8 @@ export class NxosCli extends HierarchicalCli<NxosDevice> {
     this.session = session;
     const id = [...this.device.sessions.keys()].indexOf(name) + 1;
     return {
-      output: `Config Session started, Session ID is ${id}\n${this.device.dialect.enterConfigMessage}`,
+      output:
+        `Config Session started, Session ID is ${id}\n` + this.device.dialect.enterConfigMessage,
     };
   }
 
@@ -170,8 +171,9 @@ export class NxosCli extends HierarchicalCli<NxosDevice> {
     const format = this.device.dialect.grammar.format;
     const patch = treePatch(checkpoint.tree.root, this.device.running.root, format);
     const body = patch.length === 0 ? ['Rollback Patch is Empty'] : ['!!', ...patch];
+    const lines = ['Collecting Running-Config', '#Generating Rollback Patch', ...body];
     return {
-      output: `${['Collecting Running-Config', '#Generating Rollback Patch', ...body].join('\n')}\n`,
+      output: `${lines.join('\n')}\n`,
       pageable: true,
     };
   }
@@ -205,7 +207,8 @@ export class NxosCli extends HierarchicalCli<NxosDevice> {
     this.device.lastSavedMs = this.device.clock.now();
     return {
       output:
-        '[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n',
+        '[########################################] 100%\n' +
+        'Copy complete, now saving to disk (please wait)...\nCopy complete.\n',
     };
   }
 }

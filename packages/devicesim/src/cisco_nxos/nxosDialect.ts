@@ -38,7 +38,8 @@ export const nxosDialect: CliDialect = {
   enterConfigMessage: 'Enter configuration commands, one per line. End with CNTL/Z.\n',
   invalid: (site) => `${caret(site.caretColumn)}% Invalid command at '^' marker.\n`,
   incomplete: (site) =>
-    `${caret(site.caretColumn + site.line.trimEnd().length + 1)}% Incomplete command at '^' marker.\n`,
+    `${caret(site.caretColumn + site.line.trimEnd().length + 1)}` +
+    "% Incomplete command at '^' marker.\n",
   ambiguous: (site) => `${caret(site.caretColumn)}% Ambiguous command at '^' marker.\n`,
   showInConfig: true,
 };

@@ -16,7 +16,7 @@ export interface TreeFormat {
   indent: string;
   /** The separator written after a new top-level block: `!` or `` (NX-OS writes none). */
   blockSeparator: string | undefined;
-  /** Lines that close a block when rendered, by the block's first word: IOS `exit-address-family`. */
+  /** Lines that close a block when rendered, by its first word (IOS `exit-address-family`). */
   closers: Readonly<Record<string, string>>;
   /** Header lines the device prints itself (`! Command:`, `Building configuration...`). */
   headerPattern: RegExp;
@@ -99,8 +99,8 @@ function cloneNode(node: ConfigNode): ConfigNode {
 /**
  * Where a new child goes: after the last sibling with the same first word (and the separator
  * after it); inside a block, before the first line that `rank` (the grammar's order, which is
- * the order devices print) puts later; else before the separators that end the block. Devices sort some sections; this
- * keeps like lines together without modelling every vendor's order.
+ * the order devices print) puts later; else before the separators that end the block. This
+ * keeps like lines together without modelling every vendor's sort order.
  */
 export function insertChild(
   parent: ConfigNode,
