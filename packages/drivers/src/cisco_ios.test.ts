@@ -93,6 +93,17 @@ describe('cisco_ios driver over SSH (legacy algorithms) against the IOS simulato
     expect(device.runningConfig()).toBe(before);
   });
 
+  it('is reverted by the device when the caller goes away after commit', async () => {
+    const { device, clock, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location gone']);
+    await change.commit();
+    await driver.session.close();
+    clock.advance(5 * 60_000);
+    expect(device.runningConfig()).toBe(before);
+  });
+
   it('rolls back now on abort after commit', async () => {
     const { device, connect } = await start();
     const before = device.runningConfig();

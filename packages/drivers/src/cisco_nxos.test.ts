@@ -1,0 +1,113 @@
+import { ManualClock, NxosDevice } from '@plumbline/devicesim';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planInventory } from '../../../test/lab/seed/planInventory.ts';
+import { ciscoNxosDefinition, NxosDriver } from './cisco_nxos.ts';
+import { isDriverError } from './DriverError.ts';
+import { type SimHarness, startSimHarness } from './testing/ciscoSimHarness.ts';
+
+const harnesses: SimHarness<NxosDevice>[] = [];
+
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
+});
+
+/** The NX-OS deadline is the driver's own, so the test drives a second, driver-side clock. */
+async function start(options: { initialConfig?: string } = {}) {
+  const driverClock = new ManualClock();
+  const harness = await startSimHarness((o) => new NxosDevice(o), ciscoNxosDefinition, {
+    ...options,
+    makeDriver: (session) => new NxosDriver(session, { commandTimeoutMs: 5_000 }, driverClock),
+  });
+  harnesses.push(harness);
+  return { ...harness, driverClock };
+}
+
+const intended =
+  planInventory(12).devices.find((d) => d.networkDriver === 'cisco_nxos')?.intendedConfig ?? '';
+
+describe('cisco_nxos driver over SSH against the NX-OS simulator', () => {
+  it('reads the running config without the !Command/!Time header', async () => {
+    const { device, connect } = await start();
+    const config = await (await connect()).getConfig();
+    expect(config).toBe(device.runningConfig().trim());
+    expect(config).not.toMatch(/^!/m);
+  });
+
+  it('reads a device started from the intended config back as that config, header aside', async () => {
+    const { connect } = await start({ initialConfig: intended });
+    const config = await (await connect()).getConfig();
+    expect(config).toBe(intended.replace(/^!Command: show running-config\n\n/, ''));
+  });
+
+  it('stages in a session without touching running, commits, and confirms', async () => {
+    const { device, driverClock, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['interface loopback7', '  description pushed']);
+    expect(device.runningConfig()).toBe(before);
+    expect(change.deviceDiff).toContain('interface loopback7');
+    expect(change.deviceDiff).toContain('description pushed');
+    await change.commit();
+    expect(device.checkpoints.size).toBe(1);
+    expect(await driver.getConfig()).toContain('interface loopback7\n  description pushed');
+    await change.confirm();
+    expect(device.checkpoints.size).toBe(0);
+    driverClock.advance(3_600_000);
+    expect(device.runningConfig()).toContain('description pushed');
+    expect(device.startup.render(device.dialect.grammar.format)).toContain('  description pushed');
+  });
+
+  it('rolls back to the checkpoint when the confirm does not come in time', async () => {
+    const { device, driverClock, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['hostname renamed'], { confirmTimeoutMs: 60_000 });
+    await change.commit();
+    expect(device.hostname).toBe('renamed');
+    driverClock.advance(60_000);
+    await expect(change.confirm()).rejects.toMatchObject({ code: 'rolled_back' });
+    expect(device.runningConfig()).toBe(before);
+  });
+
+  it('reports a rejected line with the device message and leaves running as it was', async () => {
+    const { device, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const error = await driver
+      .stage(['feature lldp', 'feature bgp extra'])
+      .catch((e: unknown) => e);
+    expect(isDriverError(error) && error.code).toBe('command_rejected');
+    expect(isDriverError(error) && error.details.line).toBe('feature bgp extra');
+    expect(isDriverError(error) && error.details.deviceMessage).toMatch(
+      /\^\n% Invalid command at '\^' marker\.$/,
+    );
+    expect(device.runningConfig()).toBe(before);
+    expect(await driver.getConfig()).toBe(before.trim());
+  });
+
+  it('leaves the old config when the connection drops mid-push', async () => {
+    const { device, faults, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    faults.disconnectOn = /^ntp server 192\.0\.2\.81/;
+    await expect(
+      driver.stage(['ntp server 192.0.2.80 use-vrf management', 'ntp server 192.0.2.81']),
+    ).rejects.toMatchObject({ code: 'connection_lost' });
+    expect(device.runningConfig()).toBe(before);
+  });
+
+  it('rolls back on abort after commit, and reports a failed rollback', async () => {
+    const { device, faults, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const first = await driver.stage(['snmp-server location lab']);
+    await first.commit();
+    await first.abort();
+    expect(device.runningConfig()).toBe(before);
+    const second = await driver.stage(['snmp-server location lab2']);
+    await second.commit();
+    faults.failCommit = true;
+    await expect(second.abort()).rejects.toMatchObject({ code: 'commit_failed' });
+    expect(device.runningConfig()).toContain('snmp-server location lab2');
+  });
+});
