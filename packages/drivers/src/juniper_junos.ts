@@ -263,12 +263,16 @@ export function cleanConfig(output: string): string {
     .trim();
 }
 
+/**
+ * Drops the `[edit …]` and `{master:0}` lines that trail output above the prompt; those inside
+ * (the headers of `show | compare`) are content and stay.
+ */
 function stripEditLines(output: string): string {
-  return output
-    .split('\n')
-    .filter((line) => !/^\[edit( [^\]]*)?\]$/.test(line) && !/^\{\w+(:\w*\d)?\}$/.test(line))
-    .join('\n')
-    .trim();
+  const lines = output.trimEnd().split('\n');
+  while (lines.length > 0 && /^(\[edit( [^\]]*)?\]|\{\w+(:\w*\d)?\}|)$/.test(lines.at(-1) ?? '')) {
+    lines.pop();
+  }
+  return lines.join('\n').trim();
 }
 
 /** Junos counts commit-confirmed time in whole minutes; never less than asked for. */
