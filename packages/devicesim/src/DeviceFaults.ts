@@ -1,6 +1,9 @@
 /**
  * Faults a test switches on at run time. The SSH server applies the transport faults; vendor
  * engines apply `failCommit`. All are off by default.
+ *
+ * Note (ssh-core): `ansiNoise`, `endlessPaging` and `flood` were added for the hostile-output
+ * tests of the session layer; the SSH server applies them, engines can ignore them.
  */
 export interface DeviceFaults {
   /** Throttle every write to about this many bytes per second. */
@@ -15,4 +18,10 @@ export interface DeviceFaults {
   changeHostKey?: boolean;
   /** The next commit (or commit confirmed, session commit, configure replace) fails. */
   failCommit?: boolean;
+  /** Wrap output lines and prompts in colour, erase-line and bracketed-paste escapes. */
+  ansiNoise?: boolean;
+  /** Paged output never ends: after its last line the pager starts again from the first. */
+  endlessPaging?: boolean;
+  /** Answer a matching command with `bytes` of generated lines instead of the engine's reply. */
+  flood?: { on: RegExp; bytes: number };
 }

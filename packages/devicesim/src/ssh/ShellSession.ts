@@ -1,0 +1,156 @@
+import type { Logger } from '@plumbline/log';
+import type { CliReply, DeviceCli, PagerSettings } from '../DeviceCli.ts';
+import type { DeviceFaults } from '../DeviceFaults.ts';
+import type { ChannelWriter } from './ChannelWriter.ts';
+import { InputQueue } from './InputQueue.ts';
+import { LineEditor } from './LineEditor.ts';
+import {
+  addAnsiNoise,
+  eraseBack,
+  floodBlocks,
+  noisyPrompt,
+  replyText,
+  toCrlf,
+} from './terminalText.ts';
+
+export interface ShellSessionOptions {
+  cli: DeviceCli;
+  writer: ChannelWriter;
+  faults: DeviceFaults;
+  /** Drops the TCP connection without a goodbye, for the disconnect fault. */
+  dropConnection: () => void;
+  /** Ends the session politely after `exit` and the like. */
+  endSession: () => void;
+  logger?: Logger;
+}
+
+/**
+ * One interactive shell: the device's line discipline (echo and editing), its pager, and the
+ * transport faults, around a vendor `DeviceCli` that only ever sees whole lines.
+ */
+export class ShellSession {
+  private readonly input = new InputQueue();
+  private readonly editor = new LineEditor();
+
+  constructor(private readonly options: ShellSessionOptions) {}
+
+  /** Bytes from the client. */
+  receive(data: string): void {
+    this.input.push(data);
+  }
+
+  /** The channel closed: stop reading and let the engine release locks and candidates. */
+  end(): void {
+    this.input.end();
+  }
+
+  async run(): Promise<void> {
+    const { cli } = this.options;
+    try {
+      await this.write(toCrlf(cli.greeting()));
+      await this.writePrompt();
+      for (;;) {
+        const char = await this.input.next();
+        if (char === undefined || !this.options.writer.isOpen) break;
+        const event = this.editor.feed(char);
+        if (event === undefined) continue;
+        if (event.kind === 'echo') await this.options.writer.write(event.text);
+        else if (event.kind === 'line') await this.enterLine(event.line);
+        else if (event.kind === 'interrupt') await this.answer(cli.interrupt?.(), '^C\r\n');
+        else if (cli.endOfInput !== undefined) await this.answer(cli.endOfInput(), '');
+      }
+    } finally {
+      cli.disconnect();
+    }
+  }
+
+  private async enterLine(line: string): Promise<void> {
+    const { faults, writer } = this.options;
+    await writer.write('\r\n');
+    if (faults.hangOn?.test(line)) {
+      this.options.logger?.debug({ line }, 'hang fault: not answering');
+      await writer.closed();
+      return;
+    }
+    if (faults.flood?.on.test(line)) {
+      await this.flood(faults.flood.bytes);
+      await this.writePrompt();
+      return;
+    }
+    const reply = await this.options.cli.execute(line);
+    if (faults.disconnectOn?.test(line)) {
+      const text = replyText(reply.output);
+      await writer.write(text.slice(0, Math.floor(text.length / 2)));
+      this.options.logger?.debug({ line }, 'disconnect fault: dropping the connection');
+      this.options.dropConnection();
+      return;
+    }
+    await this.answer(reply, '');
+  }
+
+  private async answer(reply: CliReply | undefined, before: string): Promise<void> {
+    await this.write(before);
+    if (reply !== undefined) {
+      const pager = this.options.cli.pager();
+      if (reply.pageable === true && pager !== undefined && pager.linesPerPage > 0) {
+        await this.page(reply.output, pager);
+      } else {
+        await this.write(replyText(reply.output));
+      }
+      if (reply.close === true) {
+        this.options.endSession();
+        return;
+      }
+    }
+    await this.writePrompt();
+  }
+
+  /**
+   * Shows `output` a page at a time. Space shows the next page, return one more line, `q` or
+   * Ctrl-C stops; any other key counts as space.
+   */
+  private async page(output: string, pager: PagerSettings): Promise<void> {
+    const lines = output.replace(/\n$/, '').split('\n');
+    let index = 0;
+    let count = pager.linesPerPage;
+    for (;;) {
+      const shown: string[] = [];
+      for (let i = 0; i < count; i += 1) {
+        if (index >= lines.length) {
+          if (this.options.faults.endlessPaging !== true) break;
+          index = 0;
+        }
+        shown.push(lines[index] ?? '');
+        index += 1;
+      }
+      await this.write(replyText(shown.join('\n')));
+      if (index >= lines.length && this.options.faults.endlessPaging !== true) return;
+
+      await this.write(pager.prompt);
+      const key = await this.input.next();
+      await this.options.writer.write(eraseBack(pager.prompt.length));
+      if (key === undefined || key === 'q' || key === 'Q' || key === '\x03') return;
+      count = key === '\r' || key === '\n' ? 1 : pager.linesPerPage;
+    }
+  }
+
+  private async flood(bytes: number): Promise<void> {
+    for (const block of floodBlocks(bytes)) {
+      if (!this.options.writer.isOpen) return;
+      await this.options.writer.write(block);
+    }
+  }
+
+  private writePrompt(): Promise<void> {
+    const prompt = toCrlf(this.options.cli.prompt());
+    const text = this.options.faults.ansiNoise === true ? noisyPrompt(prompt) : prompt;
+    return this.options.writer.write(text);
+  }
+
+  /** Writes device text, with the ANSI-noise fault applied when it is on. */
+  private write(text: string): Promise<void> {
+    if (text === '') return Promise.resolve();
+    const noisy = this.options.faults.ansiNoise === true ? addAnsiNoise(text) : text;
+    return this.options.writer.write(noisy);
+  }
+}

@@ -1,0 +1,29 @@
+export type { CliSession, SendOptions } from './CliSession.ts';
+export { type ConnectDeviceOptions, connectDevice } from './connectDevice.ts';
+export type {
+  DeviceDriver,
+  PendingChange,
+  Platform,
+  StageOptions,
+} from './DeviceDriver.ts';
+export type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
+export {
+  DriverError,
+  type DriverErrorCode,
+  type DriverErrorDetails,
+  isDriverError,
+} from './DriverError.ts';
+export { driverDefinitions } from './driverDefinitions.ts';
+export { frrDriver } from './frr.ts';
+export { FileHostKeyStore, type HostKeyStore, MemoryHostKeyStore } from './HostKeyStore.ts';
+export { hostKeyFingerprint } from './hostKeyFingerprint.ts';
+export { JunosDriver, juniperJunosDefinition } from './juniper_junos.ts';
+export { nokiaSrosDefinition, SrosDriver } from './nokia_sros.ts';
+export {
+  type JumpHost,
+  type OpenCliSessionOptions,
+  openCliSession,
+  type SshCredentials,
+} from './openCliSession.ts';
+export { legacyClientAlgorithms } from './sshAlgorithms.ts';
+export { stripAnsi } from './stripAnsi.ts';
