@@ -32,6 +32,17 @@ describe('juniper_junos driver over SSH against the Junos simulator', () => {
     expect(await driver.getConfig()).toBe(intended);
   });
 
+  it('answers the Junos pager when screen-length is not 0', async () => {
+    const { connect } = await start();
+    const driver = await connect();
+    expect(await driver.session.send('set cli screen-length 5')).toContain(
+      'Screen length set to 5',
+    );
+    const paged = await driver.session.send('show configuration | display set');
+    expect(paged).not.toContain('---(more)---');
+    expect(paged.trim()).toBe(intended);
+  });
+
   it('stages under configure exclusive, shows the diff, commits confirmed and confirms', async () => {
     const { device, clock, connect } = await start();
     const driver = await connect();

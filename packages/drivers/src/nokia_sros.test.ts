@@ -34,6 +34,16 @@ describe('nokia_sros driver over SSH against the MD-CLI simulator', () => {
     expect(await driver.getConfig()).toBe(intended);
   });
 
+  it('answers the MD-CLI pager when environment more is on', async () => {
+    const { connect } = await start();
+    const driver = await connect();
+    await driver.session.send('environment more true');
+    const paged = await driver.session.send('admin show configuration');
+    expect(paged).not.toContain('Press Q to quit');
+    expect(paged).toContain('# Finished ');
+    expect(paged.split('\n').length).toBeGreaterThan(100);
+  });
+
   it('stages in a private candidate, shows compare, commits confirmed and accepts', async () => {
     const { device, clock, connect } = await start();
     const driver = await connect();
