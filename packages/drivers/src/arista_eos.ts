@@ -4,6 +4,7 @@ import {
   changeName,
   checkConfigLines,
   cleanConfig,
+  configBody,
   defaultConfirmMs,
 } from './ciscoStyle.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
@@ -60,7 +61,7 @@ export class EosDriver implements DeviceDriver {
   async stage(lines: readonly string[], options: StageOptions = {}): Promise<PendingChange> {
     checkConfigLines(this.session.device, lines);
     // `end` and `! ` comments would drop out of the session (devices.md §4).
-    const body = lines.filter((line) => line.trim() !== 'end' && !/^\s*! /.test(line));
+    const body = configBody(lines);
     const name = changeName();
     await this.runner.checked(`configure session ${name}`, 'protocol_error');
     await this.runner.sendLines(body, ['abort']);

@@ -73,6 +73,17 @@ function hasControlCharacter(line: string): boolean {
   return false;
 }
 
+/**
+ * The lines worth sending in configuration mode: without blank lines, `!` comments and `end`,
+ * which would leave configuration mode (or an EOS session) before the change is complete.
+ */
+export function configBody(lines: readonly string[]): string[] {
+  return lines.filter((line) => {
+    const text = line.trim();
+    return text !== '' && text !== 'end' && !text.startsWith('!');
+  });
+}
+
 /** Sends commands with the driver's timeout and turns unexpected answers into DriverErrors. */
 export class CommandRunner {
   constructor(

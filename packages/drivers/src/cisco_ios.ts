@@ -1,5 +1,11 @@
 import type { CliSession } from './CliSession.ts';
-import { CommandRunner, checkConfigLines, cleanConfig, defaultConfirmMs } from './ciscoStyle.ts';
+import {
+  CommandRunner,
+  checkConfigLines,
+  cleanConfig,
+  configBody,
+  defaultConfirmMs,
+} from './ciscoStyle.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
@@ -65,7 +71,7 @@ export class IosDriver implements DeviceDriver {
       );
     }
     const minutes = Math.max(1, Math.ceil((options.confirmTimeoutMs ?? defaultConfirmMs) / 60_000));
-    return new IosPendingChange(this.runner, lines, minutes);
+    return new IosPendingChange(this.runner, configBody(lines), minutes);
   }
 }
 

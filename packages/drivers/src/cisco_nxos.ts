@@ -4,6 +4,7 @@ import {
   changeName,
   checkConfigLines,
   cleanConfig,
+  configBody,
   type DriverTimers,
   defaultConfirmMs,
   realTimers,
@@ -61,7 +62,7 @@ export class NxosDriver implements DeviceDriver {
     checkConfigLines(this.session.device, lines);
     const name = changeName();
     await this.runner.expect(`configure session ${name}`, /Config Session started/);
-    await this.runner.sendLines(lines, ['abort']);
+    await this.runner.sendLines(configBody(lines), ['abort']);
     await this.runner
       .expect('verify', /Verification Successful/, 'commit_failed')
       .catch(async (e) => {

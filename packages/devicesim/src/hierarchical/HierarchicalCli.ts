@@ -160,6 +160,8 @@ export abstract class HierarchicalCli<Device extends HierarchicalDevice> impleme
 
   private executeConfig(line: string, caretBase: number): CliReply {
     const trimmed = line.trim();
+    // `!` starts a comment in configuration mode on all three vendors.
+    if (trimmed.startsWith('!')) return { output: '' };
     if (/^end$/i.test(trimmed)) {
       this.leaveConfig();
       return { output: '' };

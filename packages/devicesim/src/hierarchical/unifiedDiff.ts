@@ -99,12 +99,12 @@ function middle(a: readonly string[], b: readonly string[], offset: number): Dif
     if (i < a.length && j < b.length && a[i] === b[j]) {
       ops.push(op(' ', a[i], offset + i++, offset + j++));
     } else if (
-      j < b.length &&
-      (i === a.length || (lcs[i * width + j + 1] ?? 0) >= (lcs[(i + 1) * width + j] ?? 0))
+      i < a.length &&
+      (j === b.length || (lcs[(i + 1) * width + j] ?? 0) >= (lcs[i * width + j + 1] ?? 0))
     ) {
-      ops.push(op('+', b[j], offset + i, offset + j++));
-    } else {
       ops.push(op('-', a[i], offset + i++, offset + j));
+    } else {
+      ops.push(op('+', b[j], offset + i, offset + j++));
     }
   }
   return ops;
