@@ -1,4 +1,8 @@
+export { aristaEosDefinition, cleanEosConfig, EosDriver } from './arista_eos.ts';
 export type { CliSession, SendOptions } from './CliSession.ts';
+export { ciscoIosDefinition, cleanIosConfig, IosDriver } from './cisco_ios.ts';
+export { ciscoNxosDefinition, cleanNxosConfig, NxosDriver } from './cisco_nxos.ts';
+export type { DriverTimers } from './ciscoStyle.ts';
 export { type ConnectDeviceOptions, connectDevice } from './connectDevice.ts';
 export type {
   DeviceDriver,
