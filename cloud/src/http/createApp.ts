@@ -19,7 +19,7 @@ export interface AppOptions {
   logger: Logger;
   metrics: CloudMetrics;
   maxBodyBytes: number;
-  session: SessionSettings;
+  session: Omit<SessionSettings, 'now'>;
   /** False while the service drains for shutdown, so `/readyz` turns away new traffic. */
   accepting: () => boolean;
 }
@@ -74,7 +74,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: Te
   app.use('/api/*', authenticate, verifyCsrf);
 
   addHealthRoutes(app, { store, metrics, accepting: options.accepting });
-  addSessionRoutes(app, options.session);
+  addSessionRoutes(app, { ...options.session, now: store.now });
   const tenants = new TenantRouter(app);
   addTenantRoutes(tenants);
 

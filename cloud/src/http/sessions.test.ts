@@ -93,4 +93,28 @@ describe('sessions for the web UI', () => {
     cloud.clock.advance(3_600_000);
     expect((await cloud.request('GET', '/api/v1/me', { cookie: second.cookie })).status).toBe(401);
   });
+
+  it('refuses sign-in for an email after five wrong passwords, until the window passes', async () => {
+    const cloud = createTestCloud();
+    const t = await addTenantFixture(cloud, 'acme');
+    const email = t.users.viewer.email;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wrong = await cloud.request('POST', '/api/v1/session', {
+        body: { email, password: `guess ${attempt}` },
+      });
+      expect(wrong.status).toBe(401);
+    }
+    const blocked = await cloud.request('POST', '/api/v1/session', {
+      body: { email: email.toUpperCase(), password: t.password },
+    });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe('900');
+    expect(blocked.json).toEqual({
+      error: { code: 'too_many_requests', message: 'too many failed sign-ins; try again in 900 s' },
+    });
+    expect((await signIn(cloud, t.users.admin.email, t.password)).status).toBe(200);
+
+    cloud.clock.advance(15 * 60_000);
+    expect((await signIn(cloud, email, t.password)).status).toBe(200);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import { LoginThrottle } from '../../auth/LoginThrottle.ts';
 import { AppError } from '../../errors/AppError.ts';
 import type { Principal } from '../../store/records.ts';
 import type { Store } from '../../store/Store.ts';
@@ -17,14 +18,31 @@ const loginBody = z.strictObject({
 export interface SessionSettings {
   ttlMs: number;
   secureCookies: boolean;
+  /** The clock the sign-in throttle counts its window on. */
+  now: () => number;
 }
 
 /** Sign in and out for the web UI, and `me` for any caller. */
 export function addSessionRoutes(app: Hono<AppEnv>, settings: SessionSettings): void {
+  const throttle = new LoginThrottle({ now: settings.now });
   app.post('/api/v1/session', async (c) => {
     const { email, password } = await readJson(c, loginBody);
+    const waitMs = throttle.retryAfterMs(email);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      c.header('retry-after', String(seconds));
+      throw new AppError(
+        'too_many_requests',
+        `too many failed sign-ins; try again in ${seconds} s`,
+      );
+    }
     const user = await c.var.store.verifyLogin(email, password);
-    if (!user) throw new AppError('unauthenticated', 'email or password is wrong');
+    if (!user) {
+      throttle.recordFailure(email);
+      c.var.logger.warn({ email }, 'sign-in failed');
+      throw new AppError('unauthenticated', 'email or password is wrong');
+    }
+    throttle.recordSuccess(email);
 
     const session = await c.var.store.createSession(user.id, settings.ttlMs);
     setCookie(c, sessionCookieName, session.secret, {
