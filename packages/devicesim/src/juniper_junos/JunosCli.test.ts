@@ -231,4 +231,24 @@ describe('Junos simulator', () => {
       '}',
     ]);
   });
+
+  it('lays out the lab config in braces that load override reads back unchanged', () => {
+    const planned = planInventory(12).devices.find((d) => d.networkDriver === 'juniper_junos');
+    const device = new JunosDevice({
+      hostname: 'edge1',
+      initialConfig: planned?.intendedConfig ?? '',
+      clock: new ManualClock(),
+      faults: {},
+    });
+    const cli = device.openSession('netops');
+    const braces = cli.execute('show configuration | no-more').output;
+    expect(braces).toContain('        server 10.1.0.2 routing-instance mgmt_junos;\n');
+    expect(braces).toContain('            family inet6 {\n                address ');
+    expect(braces).toContain('            from interface lo0.0;\n            then accept;\n');
+    cli.execute('configure');
+    cli.execute('load override terminal');
+    for (const line of braces.split('\n')) cli.execute(line);
+    expect(cli.endOfInput().output).toBe('load complete');
+    expect(cli.execute('show | compare').output).toBe('');
+  });
 });

@@ -56,7 +56,23 @@ const singleValued = new Set([
 ]);
 
 /** Words followed by a value that `show | compare` prints on the same line (`address X;`). */
-const valueWords = new Set([...singleValued, 'address', 'export', 'import', 'next-hop', 'host']);
+const valueWords = new Set([
+  ...singleValued,
+  'address',
+  'export',
+  'import',
+  'interface',
+  'next-hop',
+  'routing-instance',
+  // syslog facilities, each followed by a severity: `any notice;`
+  'any',
+  'authorization',
+  'change-log',
+  'daemon',
+  'firewall',
+  'interactive-commands',
+  'kernel',
+]);
 
 /** Why a statement is refused, with the index of the offending word for the `^` marker. */
 export interface StatementError {

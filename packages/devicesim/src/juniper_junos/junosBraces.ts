@@ -6,12 +6,32 @@ interface Node {
   children: Node[];
 }
 
+/** Words that name an object with the word after them: `unit 0 {`, `family inet {`. */
+const namedObjects = new Set([
+  'area',
+  'community',
+  'family',
+  'filter',
+  'group',
+  'host',
+  'interface',
+  'neighbor',
+  'policy-statement',
+  'prefix-list',
+  'route',
+  'server',
+  'term',
+  'unit',
+]);
+
+/** Blocks Junos prints on one line when they hold a single leaf: `then accept;`. */
+const oneLiners = new Set(['from', 'then', 'to', 'route', 'server']);
+
 /**
- * The curly-brace form of `show configuration`. Without Junos's schema the simulator cannot
- * know that `unit 0` is one named container; it joins a word with its only child when that
- * child has children of its own (`unit 0 {`) and ends a single chain as a leaf (`address X;`).
- * Known shortcoming: `family inet` prints as `family { inet { … } }` when a unit has two
- * families. `display set` is exact; drivers read that.
+ * The curly-brace form of `show configuration`, from `display set` statements. Without
+ * Junos's schema the layout follows word lists kept here (objects with a name, blocks shown
+ * on one line); an element outside them may be laid out differently from a router (known
+ * shortcoming). `display set` is exact; drivers read that.
  */
 export function renderJunosBraces(config: JunosConfig): string {
   const root: Node = { words: [], children: [] };
@@ -22,10 +42,11 @@ export function renderJunosBraces(config: JunosConfig): string {
 function insert(root: Node, path: readonly string[]): void {
   let node = root;
   const { context, leaf } = JunosConfig.splitForCompare(path);
-  for (const word of context) {
-    let child = node.children.find((c) => c.words.length === 1 && c.words[0] === word);
+  for (const segment of segments(context)) {
+    const key = segment.join(' ');
+    let child = node.children.find((c) => c.children.length > 0 && c.words.join(' ') === key);
     if (child === undefined) {
-      child = { words: [word], children: [] };
+      child = { words: segment, children: [] };
       node.children.push(child);
     }
     node = child;
@@ -33,20 +54,32 @@ function insert(root: Node, path: readonly string[]): void {
   node.children.push({ words: [...leaf], children: [] });
 }
 
+function segments(words: readonly string[]): string[][] {
+  const result: string[][] = [];
+  for (let index = 0; index < words.length; index += 1) {
+    const word = words[index] ?? '';
+    const name = words[index + 1];
+    if (namedObjects.has(word) && name !== undefined) {
+      result.push([word, name]);
+      index += 1;
+    } else {
+      result.push([word]);
+    }
+  }
+  return result;
+}
+
 function renderNode(node: Node, depth: number): string[] {
   const pad = '    '.repeat(depth);
-  let current = node;
-  const words = [...node.words];
-  while (current.children.length === 1) {
-    const only = current.children[0];
-    if (only === undefined || only.children.length === 0) break;
-    words.push(...only.words);
-    current = only;
+  const words = node.words.map(quoteJunos).join(' ');
+  if (node.children.length === 0) return [`${pad}${words};`];
+  const only = node.children.length === 1 ? node.children[0] : undefined;
+  if (only !== undefined && only.children.length === 0 && oneLiners.has(node.words[0] ?? '')) {
+    return [`${pad}${words} ${only.words.map(quoteJunos).join(' ')};`];
   }
-  if (current.children.length === 0) return [`${pad}${words.map(quoteJunos).join(' ')};`];
   return [
-    `${pad}${words.map(quoteJunos).join(' ')} {`,
-    ...current.children.flatMap((child) => renderNode(child, depth + 1)),
+    `${pad}${words} {`,
+    ...node.children.flatMap((child) => renderNode(child, depth + 1)),
     `${pad}}`,
   ];
 }
