@@ -1,6 +1,6 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Logger } from '@plumbline/log';
-import { type Connection, type ServerConfig, type Session, Server as SshServer } from 'ssh2';
+import ssh2, { type Connection, type ServerConfig, type Session } from 'ssh2';
 import type { DeviceFaults } from './DeviceFaults.ts';
 import type { SimDevice, SimPlatform } from './SimDevice.ts';
 import { authenticate } from './ssh/authenticate.ts';
@@ -10,6 +10,10 @@ import { legacySshAlgorithms, legacySshIdent } from './ssh/legacySshAlgorithms.t
 import { runExec } from './ssh/runExec.ts';
 import { ShellSession } from './ssh/ShellSession.ts';
 import { generateHostKey, hostKeyFor, type SimHostKey } from './ssh/simHostKeys.ts';
+
+// ssh2 is CommonJS without named exports Node can see: take them from the default export.
+const { Server: SshServer } = ssh2;
+type SshServer = InstanceType<typeof SshServer>;
 
 export interface SimEndpointOptions {
   device: SimDevice;

@@ -1,9 +1,12 @@
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import { DriverError } from './DriverError.ts';
 import type { HostKeyStore } from './HostKeyStore.ts';
 import { hostKeyFingerprint } from './hostKeyFingerprint.ts';
 import { legacyClientAlgorithms } from './sshAlgorithms.ts';
+
+// ssh2 is CommonJS without named exports Node can see: take them from the default export.
+const { Client: SshClient } = ssh2;
 
 export interface HopOptions {
   host: string;
@@ -34,7 +37,7 @@ export function connectHop(options: HopOptions): Promise<Client> {
   const device = `${options.host}:${options.port}`;
   const keyCheck: { mismatch?: { expected: string; actual: string }; storeError?: unknown } = {};
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new SshClient();
     let settled = false;
     const timer = setTimeout(() => {
       fail(

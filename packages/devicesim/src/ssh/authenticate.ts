@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type AuthContext, type ParsedKey, utils } from 'ssh2';
+import ssh2, { type AuthContext, type ParsedKey } from 'ssh2';
 import type { DeviceFaults } from '../DeviceFaults.ts';
 
 export interface Credentials {
@@ -9,6 +9,7 @@ export interface Credentials {
   authorizedKeys: readonly string[];
 }
 
+const { utils } = ssh2;
 const methods: AuthContext['method'][] = ['password', 'publickey', 'keyboard-interactive'];
 
 /**

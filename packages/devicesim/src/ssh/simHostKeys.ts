@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
+
+// ssh2 is CommonJS without named exports Node can see: take them from the default export.
+const { utils } = ssh2;
 
 export type SimHostKeyType = 'ed25519' | 'rsa';
 
