@@ -13,7 +13,9 @@ import { cleanEosConfig } from './arista_eos.ts';
 import { cleanNxosConfig } from './cisco_nxos.ts';
 import { connectDevice } from './connectDevice.ts';
 import type { DeviceDriver } from './DeviceDriver.ts';
+import { driverDefinitions } from './driverDefinitions.ts';
 import { MemoryHostKeyStore } from './HostKeyStore.ts';
+import { openCliSession } from './openCliSession.ts';
 
 const servers: SimServer[] = [];
 const drivers: DeviceDriver[] = [];
@@ -78,5 +80,46 @@ describe('connectDevice for cisco_ios, cisco_nxos and arista_eos', () => {
     expect(Object.keys(simPlatforms)).toEqual(
       expect.arrayContaining(['cisco_ios', 'cisco_nxos', 'arista_eos']),
     );
+  });
+});
+
+describe('the session before prepare()', () => {
+  async function pagedRunningConfig(platform: Platform) {
+    const faults: DeviceFaults = {};
+    const Device = devices[platform];
+    const device = new Device({ hostname: 'pg1', clock: new ManualClock(), faults });
+    const server = new SimServer();
+    servers.push(server);
+    const endpoint = await server.add({ device, username: 'u', password: 'pw-2', faults });
+    const definition = driverDefinitions[platform];
+    const session = await openCliSession({
+      host: '127.0.0.1',
+      port: endpoint.port,
+      username: 'u',
+      password: 'pw-2',
+      hostKeyStore: new MemoryHostKeyStore(),
+      promptPattern: definition?.promptPattern ?? /#$/,
+      ...(definition?.pager === undefined ? {} : { pager: definition.pager }),
+    });
+    const output = await session.send('show running-config').finally(() => session.close());
+    return { output, config: device.runningConfig() };
+  }
+
+  it.each(['cisco_ios', 'arista_eos'] as const)(
+    '%s: pages show running-config and the session answers the pager',
+    async (platform) => {
+      const { output, config } = await pagedRunningConfig(platform);
+      expect(output).not.toMatch(/--More--/);
+      expect(output).toContain(config);
+    },
+  );
+
+  // Known bug in the SSH server's pager (ssh/ShellSession.ts `page`, not this driver): a page
+  // whose last line is empty loses that line. NX-OS's default config has a blank line at line
+  // 24, the page end. This test fails on purpose until the server is fixed, then must be
+  // turned back into a plain `it`.
+  it.fails('cisco_nxos: pages show running-config without losing a blank line at a page end', async () => {
+    const { output, config } = await pagedRunningConfig('cisco_nxos');
+    expect(output).toContain(config);
   });
 });

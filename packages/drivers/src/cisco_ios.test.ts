@@ -123,6 +123,17 @@ describe('cisco_ios driver over SSH (legacy algorithms) against the IOS simulato
     });
   });
 
+  it('refuses to stage while another change waits for configure confirm', async () => {
+    const { connect } = await start();
+    const first = await connect();
+    await (await first.stage(['snmp-server location one'])).commit();
+    const second = await connect();
+    await expect(second.stage(['snmp-server location two'])).rejects.toMatchObject({
+      code: 'commit_failed',
+      message: expect.stringContaining('waiting for `configure confirm`'),
+    });
+  });
+
   it('reports a failing revert-timer start as commit_failed and changes nothing', async () => {
     const { device, faults, connect } = await start();
     const before = device.runningConfig();

@@ -70,6 +70,15 @@ export class IosDriver implements DeviceDriver {
         { device: this.session.device, line: 'show archive', deviceMessage: archive.trim() },
       );
     }
+    const timer = await this.runner.send('show archive config rollback timer');
+    if (!/No Rollback Confirmed Change pending/.test(timer)) {
+      throw new DriverError(
+        'commit_failed',
+        `${this.session.device}: another change is waiting for \`configure confirm\` (expected` +
+          ' "No Rollback Confirmed Change pending"); pushing now would confirm or extend it',
+        { device: this.session.device, deviceMessage: timer.trim() },
+      );
+    }
     const minutes = Math.max(1, Math.ceil((options.confirmTimeoutMs ?? defaultConfirmMs) / 60_000));
     return new IosPendingChange(this.runner, configBody(lines), minutes);
   }
