@@ -101,6 +101,31 @@ describe('Junos simulator', () => {
     expect(cli.prompt()).toBe('\n[edit]\nnetops@edge1-new# ');
   });
 
+  it('shows a new subtree in braces under the deepest level that already exists', () => {
+    const { cli } = makeDevice();
+    cli.execute('configure exclusive');
+    cli.execute('set interfaces xe-0/1/2 description new');
+    cli.execute('set interfaces xe-0/1/2 unit 0 family inet address 10.9.9.1/31');
+    cli.execute('set interfaces xe-0/1/0 unit 0 family inet6 address 2001:db8::1/127');
+    expect(cli.execute('show | compare').output).toBe(
+      [
+        '[edit interfaces xe-0/1/0 unit 0]',
+        '+   family inet6 {',
+        '+       address 2001:db8::1/127;',
+        '+   }',
+        '[edit interfaces]',
+        '+   xe-0/1/2 {',
+        '+       description new;',
+        '+       unit 0 {',
+        '+           family inet {',
+        '+               address 10.9.9.1/31;',
+        '+           }',
+        '+       }',
+        '+   }',
+      ].join('\n'),
+    );
+  });
+
   it('loads set lines from the terminal until Ctrl-D and counts errors', () => {
     const { cli } = makeDevice();
     cli.execute('configure exclusive');
@@ -110,7 +135,9 @@ describe('Junos simulator', () => {
     cli.execute('set bogus thing');
     const done = cli.endOfInput();
     expect(done.output).toBe('terminal:2:(5) syntax error: bogus\nload complete (1 errors)');
-    expect(cli.execute('show | compare').output).toBe('[edit snmp]\n+   location ams1;');
+    expect(cli.execute('show | compare').output).toBe(
+      '[edit]\n+   snmp {\n+       location ams1;\n+   }',
+    );
     cli.execute('load merge terminal');
     cli.execute('system { location { building b1; } }');
     expect(cli.endOfInput().output).toBe('load complete');
@@ -186,7 +213,9 @@ describe('Junos simulator', () => {
     cli.execute('set snmp location two');
     cli.execute('commit');
     expect(cli.execute('rollback 2').output).toBe('load complete');
-    expect(cli.execute('show | compare').output).toBe('[edit snmp]\n-   location two;');
+    expect(cli.execute('show | compare').output).toBe(
+      '[edit]\n-   snmp {\n-       location two;\n-   }',
+    );
     cli.execute('commit');
     expect(device.runningConfig()).toBe(initialConfig);
     expect(cli.execute('rollback 60').output).toBe('error: invalid rollback index');

@@ -34,24 +34,38 @@ const oneLiners = new Set(['from', 'then', 'to', 'route', 'server']);
  * shortcoming). `display set` is exact; drivers read that.
  */
 export function renderJunosBraces(config: JunosConfig): string {
-  const root: Node = { words: [], children: [] };
-  for (const path of config.list()) insert(root, path);
-  return root.children.flatMap((child) => renderNode(child, 0)).join('\n');
+  return renderStatementTree(config.list().map(statementSegments), 0).join('\n');
 }
 
-function insert(root: Node, path: readonly string[]): void {
-  let node = root;
+/**
+ * A statement as layout segments: named objects keep their name (`unit 0`), the leaf keeps
+ * its value (`address X`), other words stand alone.
+ */
+export function statementSegments(path: readonly string[]): string[][] {
   const { context, leaf } = JunosConfig.splitForCompare(path);
-  for (const segment of segments(context)) {
+  return [...segments(context), [...leaf]];
+}
+
+/** Brace lines for statements given as segments, starting `depth` levels in. */
+export function renderStatementTree(statements: readonly string[][][], depth: number): string[] {
+  const root: Node = { words: [], children: [] };
+  for (const statement of statements) insert(root, statement);
+  return root.children.flatMap((child) => renderNode(child, depth));
+}
+
+function insert(root: Node, statement: readonly string[][]): void {
+  let node = root;
+  const containers = statement.slice(0, -1);
+  for (const segment of containers) {
     const key = segment.join(' ');
     let child = node.children.find((c) => c.children.length > 0 && c.words.join(' ') === key);
     if (child === undefined) {
-      child = { words: segment, children: [] };
+      child = { words: [...segment], children: [] };
       node.children.push(child);
     }
     node = child;
   }
-  node.children.push({ words: [...leaf], children: [] });
+  node.children.push({ words: [...(statement.at(-1) ?? [])], children: [] });
 }
 
 function segments(words: readonly string[]): string[][] {
