@@ -118,7 +118,7 @@ describe('the session before prepare()', () => {
   // whose last line is empty loses that line. NX-OS's default config has a blank line at line
   // 24, the page end. This test fails on purpose until the server is fixed, then must be
   // turned back into a plain `it`.
-  it.fails('cisco_nxos: pages show running-config without losing a blank line at a page end', async () => {
+  it.fails('cisco_nxos: keeps a blank line that ends a page', async () => {
     const { output, config } = await pagedRunningConfig('cisco_nxos');
     expect(output).toContain(config);
   });

@@ -33,7 +33,7 @@ describe('cisco_nxos driver over SSH against the NX-OS simulator', () => {
     expect(config).not.toMatch(/^!/m);
   });
 
-  it('reads a device started from the intended config back as that config, header aside', async () => {
+  it('reads a device started from the intended config back as it, header aside', async () => {
     const { connect } = await start({ initialConfig: intended });
     const config = await (await connect()).getConfig();
     expect(config).toBe(intended.replace(/^!Command: show running-config\n\n/, ''));
@@ -94,6 +94,20 @@ describe('cisco_nxos driver over SSH against the NX-OS simulator', () => {
       driver.stage(['ntp server 192.0.2.80 use-vrf management', 'ntp server 192.0.2.81']),
     ).rejects.toMatchObject({ code: 'connection_lost' });
     expect(device.runningConfig()).toBe(before);
+  });
+
+  it('reports a refused session commit as commit_failed and changes nothing', async () => {
+    const { device, faults, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location refused']);
+    faults.failCommit = true;
+    await expect(change.commit()).rejects.toMatchObject({
+      code: 'commit_failed',
+      details: { deviceMessage: expect.stringContaining('Commit Failed') },
+    });
+    expect(device.runningConfig()).toBe(before);
+    expect(device.checkpoints.size).toBe(0);
   });
 
   it('rolls back on abort after commit, and reports a failed rollback', async () => {

@@ -96,6 +96,9 @@ describe('EOS simulator', () => {
         '',
       ].join('\n'),
     );
+    expect(await run(cli, 'show session-config')).toContain(
+      'interface Loopback0\n   description rid',
+    );
     await run(cli, 'commit');
     expect(cli.prompt()).toBe('sw1#');
     expect(device.runningConfig()).toContain('   description rid');

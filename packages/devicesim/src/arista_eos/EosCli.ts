@@ -74,7 +74,7 @@ export class EosCli extends HierarchicalCli<EosDevice> {
     const [hours, minutes, seconds] = timer.slice(1).map(Number) as [number, number, number];
     const timerMs = ((hours * 60 + minutes) * 60 + seconds) * 1000;
     if (timerMs === 0 || timerMs > maxTimerMs || minutes > 59 || seconds > 59) {
-      return { output: "% Invalid input (at token 2: '" + line.split(' ')[2] + "')\n" };
+      return { output: `% Invalid input (at token 2: '${line.split(' ')[2]}')\n` };
     }
     return this.commit(session, timerMs);
   }
@@ -90,8 +90,7 @@ export class EosCli extends HierarchicalCli<EosDevice> {
     }
     if (this.device.takeCommitFault()) {
       return {
-        output:
-          `% Cannot commit session ${session.name}: ` + 'configuration agent rejected the commit\n',
+        output: `% Cannot commit session ${session.name}: configuration agent refused the commit\n`,
       };
     }
     this.device.commitSession(session, this.username, timerMs);
@@ -110,16 +109,17 @@ export class EosCli extends HierarchicalCli<EosDevice> {
         return this.abortByName(name ?? '');
       case 'sessionDiffs':
         return this.sessionDiffs();
+      case 'sessionConfig':
+        return this.session === undefined
+          ? { output: '% Not in a configuration session\n' }
+          : { output: `${this.renderTree(this.session.candidate)}\n`, pageable: true };
       case 'showSessions':
         return { output: this.sessionTable(), pageable: true };
       case 'writeMemory':
         this.device.startup = this.device.running.clone();
         return { output: 'Copy completed successfully.\n' };
       case 'showStartup':
-        return {
-          output: `${this.device.startup.render(this.device.dialect.grammar.format).join('\n')}\n`,
-          pageable: true,
-        };
+        return { output: `${this.renderTree(this.device.startup)}\n`, pageable: true };
       case 'showVersion':
         return {
           output: [
@@ -132,6 +132,10 @@ export class EosCli extends HierarchicalCli<EosDevice> {
       default:
         return undefined;
     }
+  }
+
+  private renderTree(tree: ConfigTree): string {
+    return tree.render(this.device.dialect.grammar.format).join('\n');
   }
 
   private enterSession(name: string): CliReply {

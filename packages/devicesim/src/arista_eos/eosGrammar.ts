@@ -82,6 +82,7 @@ export const eosExecSpecs = [
   'show running-config @showRun',
   'show startup-config @showStartup',
   'show version @showVersion',
+  'show session-config @sessionConfig',
   'show session-config diffs @sessionDiffs',
   'show configuration sessions @showSessions',
   'show configuration sessions detail @showSessions',

@@ -136,10 +136,8 @@ export class NxosCli extends HierarchicalCli<NxosDevice> {
     this.enterConfig();
     this.session = session;
     const id = [...this.device.sessions.keys()].indexOf(name) + 1;
-    return {
-      output:
-        `Config Session started, Session ID is ${id}\n` + this.device.dialect.enterConfigMessage,
-    };
+    const started = `Config Session started, Session ID is ${id}`;
+    return { output: `${started}\n${this.device.dialect.enterConfigMessage}` };
   }
 
   private createCheckpoint(name: string): CliReply {
