@@ -43,7 +43,7 @@ describe('juniper_junos driver over SSH against the Junos simulator', () => {
     expect(paged.trim()).toBe(intended);
   });
 
-  it('stages under configure exclusive, shows the diff, commits confirmed and confirms', async () => {
+  it('stages under configure exclusive, shows the diff, commits confirmed, confirms', async () => {
     const { device, clock, connect } = await start();
     const driver = await connect();
     const pending = await driver.stage(change, { confirmTimeoutMs: 90_000 });
@@ -90,7 +90,7 @@ describe('juniper_junos driver over SSH against the Junos simulator', () => {
     expect(device.runningConfig()).toBe(intended);
   });
 
-  it('reports a rejected line with the device message and leaves the router untouched', async () => {
+  it('reports a rejected line with the device message, leaving the router untouched', async () => {
     const { device, connect } = await start();
     const driver = await connect();
     const error = await driver
@@ -105,6 +105,29 @@ describe('juniper_junos driver over SSH against the Junos simulator', () => {
     expect(device.exclusiveOwner).toBeUndefined();
     expect(device.sharedCandidate.equals(device.running)).toBe(true);
     expect(await driver.getConfig()).toBe(intended);
+  });
+
+  it('loads curly-brace text with load merge terminal', async () => {
+    const { device, connect } = await start();
+    const driver = await connect();
+    const pending = await driver.stage(['snmp {', '    contact noc-desk;', '}']);
+    expect(pending.deviceDiff).toBe('[edit snmp]\n+   contact noc-desk;');
+    await pending.commit();
+    await pending.confirm();
+    expect(device.runningConfig()).toContain('set snmp contact noc-desk');
+  });
+
+  it('refuses to stage while another session holds the exclusive lock', async () => {
+    const { device, connect } = await start();
+    const holder = device.openSession('bob');
+    holder.execute('configure exclusive');
+    const driver = await connect();
+    const error = await driver.stage(change).catch((e: unknown) => e);
+    expect(isDriverError(error) && error.code).toBe('command_rejected');
+    expect(isDriverError(error) && error.details.deviceMessage).toMatch(
+      /^error: configuration database locked by:\n {2}bob terminal/,
+    );
+    expect(device.exclusiveOwner).toBe(holder);
   });
 
   it('reports a failed commit as commit_failed and discards the candidate', async () => {

@@ -7,21 +7,31 @@ import { DriverError } from './DriverError.ts';
  * The Junos prompt with what Junos prints above it in configuration mode: the pending
  * commit-confirmed notice and the `[edit …]` line, so that they stay out of command output.
  */
-const promptPattern =
-  /(?:^|\n)(?:# commit confirmed will be rolled back in \d+ minutes?\n)?(?:\[edit(?: [^\]\n]*)?\]\n)?(?:\{\w+(?::\w*\d)?\}\n)?[\w\-@()/:.]{1,63}[>#] ?$/;
+const promptPattern = new RegExp(
+  [
+    String.raw`(?:^|\n)`,
+    String.raw`(?:# commit confirmed will be rolled back in \d+ minutes?\n)?`,
+    String.raw`(?:\[edit(?: [^\]\n]*)?\]\n)?`,
+    String.raw`(?:\{\w+(?::\w*\d)?\}\n)?`,
+    String.raw`[\w\-@()/:.]{1,63}[>#] ?$`,
+  ].join(''),
+);
 
 const loadPrompt = /\[Type \^D at a new line to end input\]\n?$/;
 const exitQuestion = /Exit with uncommitted changes\? \[yes,no\] \(yes\) ?$/;
 /** Junos's own error wordings (devices.md §4); any of them means the command failed. */
-const errorPattern =
-  /(^|\n)\s*(error:|syntax error|unknown command|missing (mandatory )?argument|invalid numeric value|is ambiguous|No valid completions)/;
+const errorPattern = new RegExp(
+  String.raw`(^|\n)\s*(error:|syntax error|unknown command|missing (mandatory )?argument|` +
+    'invalid numeric value|is ambiguous|No valid completions)',
+);
 const defaultConfirmMs = 5 * 60_000;
 const maxLineLength = 4096;
 
 type Stage = 'staged' | 'committed' | 'confirmed' | 'aborted';
 
 /**
- * Junos over the CLI: `configure exclusive`, `load set terminal` ended by Ctrl-D,
+ * Junos over the CLI: `configure exclusive`, `load set terminal` (or `load merge terminal` for
+ * curly-brace text) ended by Ctrl-D,
  * `commit check`, `show | compare` as the device diff, `commit confirmed N` whose rollback the
  * router runs itself if the caller never confirms, `commit` to confirm.
  */
@@ -128,8 +138,13 @@ export class JunosDriver implements DeviceDriver {
     if (exitQuestion.test(output)) await this.send('yes');
   }
 
+  /**
+   * `load set terminal` for `set`/`delete` lines, `load merge terminal` for curly-brace text;
+   * the input ends with Ctrl-D at the start of a line.
+   */
   private async load(lines: readonly string[]): Promise<void> {
-    await this.send('load set terminal', loadPrompt);
+    const format = lines.every((line) => /^\s*(set |delete |#|$)/.test(line)) ? 'set' : 'merge';
+    await this.send(`load ${format} terminal`, loadPrompt);
     for (const line of lines) this.session.write(`${line}\n`);
     this.session.write('\x04');
     const output = await this.session.readUntil(promptPattern, { timeoutMs: this.timeoutMs });
@@ -138,10 +153,11 @@ export class JunosDriver implements DeviceDriver {
 
     const lineError = /terminal:(\d+):\(\d+\)[^\n]*/.exec(output);
     const failing = lineError === null ? undefined : lines[Number(lineError[1]) - 1];
-    const message = lineError?.[0] ?? firstLines(output);
+    const message = lineError?.[0] ?? /terminal:[^\n]*/.exec(output)?.[0] ?? firstLines(output);
+    const what = failing === undefined ? 'the change' : `"${failing}"`;
     throw new DriverError(
       'command_rejected',
-      `${this.session.device}: Junos rejected ${failing === undefined ? 'the change' : `"${failing}"`}: ${message}`,
+      `${this.session.device}: Junos rejected ${what}: ${message}`,
       {
         device: this.session.device,
         deviceMessage: message,

@@ -109,6 +109,20 @@ describe('nokia_sros driver over SSH against the MD-CLI simulator', () => {
     await pending.abort();
   });
 
+  it('cannot commit while another session holds the exclusive datastore', async () => {
+    const { device, connect } = await start();
+    const holder = device.openSession('bob');
+    holder.execute('edit-config exclusive');
+    const driver = await connect();
+    const pending = await driver.stage(change);
+    const error = await pending.commit().catch((e: unknown) => e);
+    expect(isDriverError(error) && error.code).toBe('commit_failed');
+    expect(isDriverError(error) && error.details.deviceMessage).toMatch(
+      /^MINOR: MGMT_CORE #2052: Exclusive datastore access unavailable - /,
+    );
+    expect(device.runningConfig()).toBe(intended);
+  });
+
   it('reports a failed commit as commit_failed', async () => {
     const { device, faults, connect } = await start();
     const driver = await connect();

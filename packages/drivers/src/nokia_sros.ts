@@ -248,8 +248,10 @@ export const nokiaSrosDefinition: DriverDefinition = {
   platform: 'nokia_sros',
   promptPattern,
   pager: {
-    pattern:
-      /Press Q to quit, Enter to print next line or any other key to print next page\.$|Press any key to continue \(Q to quit\)$/,
+    pattern: new RegExp(
+      String.raw`Press Q to quit, Enter to print next line or any other key to print next page\.$` +
+        String.raw`|Press any key to continue \(Q to quit\)$`,
+    ),
     response: ' ',
   },
   create: (session, options) => new SrosDriver(session, options),
