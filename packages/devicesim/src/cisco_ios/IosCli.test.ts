@@ -156,6 +156,13 @@ describe('IOS simulator', () => {
     expect(await run(cli, 'configure terminal revert timer 5')).toContain('Backing up');
   });
 
+  it('greets with the motd banner once one is configured', async () => {
+    const { device, cli } = start();
+    expect(cli.greeting()).toBe('\n');
+    await type(cli, 'conf t', 'banner motd ^CAuthorised access only^C', 'end');
+    expect(device.openSession('admin').greeting()).toBe('\nAuthorised access only\n');
+  });
+
   it('saves running to startup with write memory', async () => {
     const { device, cli } = start();
     await type(cli, 'conf t', 'snmp-server location lab', 'end');

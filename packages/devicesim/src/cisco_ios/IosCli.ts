@@ -8,7 +8,7 @@ const noPending = 'No Rollback Confirmed Change pending\n';
 /** One IOS-XE login: exec, privileged and config modes, revert timers, archive. */
 export class IosCli extends HierarchicalCli<IosDevice> {
   override greeting(): string {
-    return '\n';
+    return `\n${super.greeting()}`;
   }
 
   protected showRunningConfig(): string {

@@ -22,7 +22,7 @@ export class NxosCli extends HierarchicalCli<NxosDevice> {
       'TAC support: http://www.cisco.com/tac',
       'Copyright (C) 2002-2023, Cisco and/or its affiliates.',
       'All rights reserved.',
-      '',
+      super.greeting(),
     ].join('\n');
   }
 

@@ -35,8 +35,14 @@ export abstract class HierarchicalCli<Device extends HierarchicalDevice> impleme
     this.pageLines = device.dialect.defaultPageLines;
   }
 
+  /** The `banner motd` text (`banner motd ^CWelcome^C` → `Welcome`), printed after login. */
   greeting(): string {
-    return '';
+    const banner = this.device.running.root.children.find((c) => c.text.startsWith('banner motd '));
+    if (banner === undefined) return '';
+    const text = banner.text.slice('banner motd '.length);
+    const delimiter = text.startsWith('^C') ? '^C' : text.slice(0, 1);
+    const end = text.indexOf(delimiter, delimiter.length);
+    return `${text.slice(delimiter.length, end === -1 ? undefined : end)}\n`;
   }
 
   prompt(): string {
