@@ -130,6 +130,8 @@ class Endpoint implements SimEndpoint {
   /** Picks the server by the faults as they are now, so a test can switch keys between logins. */
   private accept(socket: Socket): void {
     this.sockets.add(socket);
+    // Prompts and echoes are small writes; Nagle would hold each one for a round trip.
+    socket.setNoDelay(true);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', (error) => this.logger?.debug({ err: error }, 'socket error'));
     const server = this.faults.changeHostKey === true ? this.changedKeyServer() : this.ssh;

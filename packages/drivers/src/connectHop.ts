@@ -76,6 +76,8 @@ export function connectHop(options: HopOptions): Promise<Client> {
       ),
     );
     client.connect(connectConfig(options, keyCheck, device));
+    // Commands and pager answers are a few bytes each; Nagle would delay every one of them.
+    client.setNoDelay(true);
   });
 }
 

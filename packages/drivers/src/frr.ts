@@ -16,7 +16,8 @@ const errorLine = /^(%.*|.*is already running.*|Error.*)$/m;
 /** FRRouting's vtysh: config applies line by line, live; there is no candidate and no timer. */
 export const frrDriver: DriverDefinition = {
   platform: 'frr',
-  promptPattern: /^[\w.-]+(\([\w-]+\))?[#>] ?$/,
+  // Also matches `(null)(config)# `, vtysh's prompt after `no hostname`.
+  promptPattern: /^[\w.-]*(\([\w-]+\)){0,2}[#>] ?$/,
   create: (session, options) => new FrrDriver(session, options),
 };
 

@@ -49,8 +49,17 @@ function diffNodes(
 ): void {
   const targetByLine = new Map(target.map((node) => [node.line, node]));
   const currentByLine = new Map(current.map((node) => [node.line, node]));
+  const enteredSettings = new Set(
+    target.filter((node) => !currentByLine.has(node.line)).map((node) => settingOf(node.line)),
+  );
   for (const node of current) {
-    if (!targetByLine.has(node.line)) emit(commands, path, [negate(node.line)]);
+    if (targetByLine.has(node.line)) continue;
+    // Entering the target's value replaces a single-valued setting; negating it first could
+    // leave a gap (`no hostname` makes vtysh's prompt `(null)#`). Only when it is entered:
+    // FRR can show two `hostname` lines (one per daemon), and then the extra one is negated.
+    const setting = settingOf(node.line);
+    if (setting !== undefined && enteredSettings.has(setting)) continue;
+    emit(commands, path, [negate(node.line)]);
   }
   for (const node of target) {
     const present = currentByLine.get(node.line);
@@ -75,6 +84,24 @@ function emit(commands: string[], path: string[], lines: string[]): void {
   commands.push(...path, ...lines);
   const opened = path.length + (lines.length > 1 ? 1 : 0);
   for (let i = 0; i < opened; i += 1) commands.push('exit');
+}
+
+/**
+ * Settings that hold one value, so that entering a new value replaces the old one. Anything
+ * else (routes, addresses, networks) can hold many values and must be negated to go away.
+ */
+const singleValued = [
+  /^hostname /,
+  /^domainname /,
+  /^description /,
+  /^(bgp |ospf )?router-id /,
+  /^neighbor \S+ (remote-as|description) /,
+  /^log syslog /,
+];
+
+function settingOf(line: string): string | undefined {
+  const pattern = singleValued.find((candidate) => candidate.test(line));
+  return pattern === undefined ? undefined : line.match(pattern)?.[0];
 }
 
 function negate(line: string): string {
