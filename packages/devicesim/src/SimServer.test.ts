@@ -126,6 +126,22 @@ describe('SimServer shell', () => {
     expect(shell.text()).not.toContain('line 8 of 10');
   });
 
+  it('keeps an empty line that ends a page', async () => {
+    const { endpoint, device } = await startDevice();
+    device.configLines = ['hostname r1', '!', '', 'interface Loopback0'];
+    const { client } = await connect(endpoint.port);
+    const channel = await openShell(client);
+    const shell = reader(channel);
+    await shell.until(/r1# $/);
+    // Page 1: Building configuration..., (empty), hostname r1, !, (empty).
+    channel.write('terminal length 5\rshow running-config\r');
+    await shell.until(/ --More-- $/);
+    expect(shell.text()).toMatch(/hostname r1\r\n!\r\n\r\n --More-- $/);
+    channel.write(' ');
+    await shell.until(/r1# $/);
+    expect(shell.text()).toMatch(/interface Loopback0\r\nend\r\nr1# $/);
+  });
+
   it('keeps paging forever under the endless-paging fault', async () => {
     const { endpoint } = await startDevice({ faults: { endlessPaging: true } });
     const { client } = await connect(endpoint.port);

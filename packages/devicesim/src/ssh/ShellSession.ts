@@ -123,7 +123,8 @@ export class ShellSession {
         shown.push(lines[index] ?? '');
         index += 1;
       }
-      await this.write(replyText(shown.join('\n')));
+      // Each line keeps its own break, so an empty last line of a page is not lost.
+      await this.write(shown.map((line) => `${line}\r\n`).join(''));
       if (index >= lines.length && this.options.faults.endlessPaging !== true) return;
 
       await this.write(pager.prompt);
