@@ -10,6 +10,9 @@ import { eosDialect, eosFormat } from './eosDialect.ts';
  * An Arista switch running EOS. Safe push is a configuration session: a candidate that
  * `commit timer hh:mm:ss` applies and rolls back when `configure session NAME commit` does not
  * confirm it in time, whether or not the login that committed it is still there.
+ *
+ * Known shortcoming: EOS's limits on pending and completed sessions are not enforced, so
+ * sessions left by dropped logins pile up here without ever blocking a new one.
  */
 export class EosDevice extends HierarchicalDevice {
   readonly platform = 'arista_eos';

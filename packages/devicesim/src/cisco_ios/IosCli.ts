@@ -5,7 +5,14 @@ import type { IosDevice } from './IosDevice.ts';
 
 const noPending = 'No Rollback Confirmed Change pending\n';
 
-/** One IOS-XE login: exec, privileged and config modes, revert timers, archive. */
+/**
+ * One IOS-XE login: exec, privileged and config modes, revert timers, archive. The revert
+ * timer's notices (`Backing up current running config to …`, `Rollback Done`) follow IOS's
+ * wording as far as devices.md quotes it; the rest is modelled on it, not copied from a device.
+ *
+ * Known shortcomings: logins land in privileged mode (no enable secret), and the prompt is
+ * not cut to 20 characters in config mode as on real IOS.
+ */
 export class IosCli extends HierarchicalCli<IosDevice> {
   override greeting(): string {
     return `\n${super.greeting()}`;

@@ -21,6 +21,9 @@ export interface ExecCommand {
  * submodes, grammar-checked input with the vendor's error text, paging and terminal width.
  * Vendor engines add their exec actions (`vendorAction`) and config-mode commands
  * (`vendorConfigCommand`), and may edit a session's candidate instead of running.
+ *
+ * Known shortcomings: `terminal width` is recorded but long lines are not wrapped, and
+ * interface names are stored as typed (`int gi0/1` is not expanded to `GigabitEthernet0/1`).
  */
 export abstract class HierarchicalCli<Device extends HierarchicalDevice> implements DeviceCli {
   protected mode: 'exec' | 'priv' | 'config' = 'priv';
