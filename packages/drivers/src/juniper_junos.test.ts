@@ -170,4 +170,16 @@ describe('juniper_junos driver over SSH against the Junos simulator', () => {
     expect(pending.deviceDiff).toContain('+   contact noc-desk;');
     await pending.abort();
   });
+
+  it('is rolled back by the router when the connection drops during commit confirmed', async () => {
+    const { device, faults, clock, connect } = await start();
+    const driver = await connect();
+    const pending = await driver.stage(change);
+    faults.disconnectOn = /^commit confirmed /;
+    const error = await pending.commit().catch((e: unknown) => e);
+    expect(isDriverError(error) && error.code).toBe('connection_lost');
+    expect(device.runningConfig()).toContain('snmp contact noc-desk');
+    clock.advance(5 * 60_000);
+    expect(device.runningConfig()).toBe(intended);
+  });
 });

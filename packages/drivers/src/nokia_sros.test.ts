@@ -152,6 +152,18 @@ describe('nokia_sros driver over SSH against the MD-CLI simulator', () => {
     expect(device.runningConfig()).toBe(intended);
     expect(device.hasPendingConfirm()).toBe(false);
   });
+
+  it('is rolled back by the router when the connection drops during commit confirmed', async () => {
+    const { device, faults, clock, connect } = await start();
+    const driver = await connect();
+    const pending = await driver.stage(change);
+    faults.disconnectOn = /^commit confirmed \d+$/;
+    const error = await pending.commit().catch((e: unknown) => e);
+    expect(isDriverError(error) && error.code).toBe('connection_lost');
+    expect(device.runningConfig()).toContain('contact "noc"');
+    clock.advance(5 * 60_000);
+    expect(device.runningConfig()).toBe(intended);
+  });
 });
 
 describe('nokia_sros driver over SSH against the classic CLI simulator', () => {

@@ -32,7 +32,6 @@ export class JunosCli implements DeviceCli {
   private load: { kind: LoadKind; lines: string[] } | undefined;
   private askingExit = false;
   private screenLength = 24;
-  private completeOnSpace = true;
 
   constructor(device: JunosDevice, username: string, terminal: number) {
     this.device = device;
@@ -60,11 +59,6 @@ export class JunosCli implements DeviceCli {
     return this.screenLength > 0
       ? { linesPerPage: this.screenLength, prompt: '---(more)---' }
       : undefined;
-  }
-
-  /** True while `complete-on-space` is on; the SSH server may consult it for echo. */
-  completesOnSpace(): boolean {
-    return this.completeOnSpace;
   }
 
   execute(line: string): CliReply {
@@ -127,7 +121,6 @@ export class JunosCli implements DeviceCli {
       return reply(`Screen width set to ${number}`);
     }
     if (setting === 'complete-on-space' && (value === 'on' || value === 'off')) {
-      this.completeOnSpace = value === 'on';
       return reply(value === 'on' ? 'Enabling complete-on-space' : 'Disabling complete-on-space');
     }
     if (setting === 'screen-length' || setting === 'screen-width') {

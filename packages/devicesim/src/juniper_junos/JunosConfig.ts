@@ -87,6 +87,8 @@ export interface StatementError {
  */
 export class JunosConfig {
   private statements: string[][];
+  /** Statement keys for `has`, rebuilt after a change; compare asks once per statement. */
+  private keys: Set<string> | undefined;
 
   private constructor(statements: string[][]) {
     this.statements = statements;
@@ -123,10 +125,16 @@ export class JunosConfig {
   }
 
   has(path: readonly string[]): boolean {
-    return this.statements.some((statement) => samePath(statement, path));
+    this.keys ??= new Set(this.statements.map((statement) => statement.join('\u0000')));
+    return this.keys.has(path.join('\u0000'));
   }
 
+  /**
+   * Adds a statement. Linear in the statement count, which is fine for router-sized configs
+   * (a few thousand statements) and would be slow for far larger ones.
+   */
   set(path: readonly string[]): void {
+    this.keys = undefined;
     if (this.implies(path)) return;
     const replaced = this.replaceSingleValue(path);
     if (replaced) return;
@@ -137,6 +145,7 @@ export class JunosConfig {
 
   /** Removes the statement and everything below it; false when nothing matched. */
   delete(path: readonly string[]): boolean {
+    this.keys = undefined;
     const before = this.statements.length;
     this.statements = this.statements.filter((statement) => !startsWith(statement, path));
     return this.statements.length < before;
@@ -206,10 +215,6 @@ function startsWith(statement: readonly string[], prefix: readonly string[]): bo
 
 function isStrictPrefix(statement: readonly string[], path: readonly string[]): boolean {
   return statement.length < path.length && startsWith(path, statement);
-}
-
-function samePath(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && startsWith(a, b);
 }
 
 function sharedPrefix(a: readonly string[], b: readonly string[]): number {

@@ -21,6 +21,8 @@ export type SrosNode = { header: string; children: SrosNode[] } | { line: string
  */
 export class SrosConfig {
   private items: SrosItem[];
+  /** Item keys for `has`, rebuilt after a change; compare and merge ask once per item. */
+  private keys: Set<string> | undefined;
 
   private constructor(items: SrosItem[]) {
     this.items = items;
@@ -72,8 +74,8 @@ export class SrosConfig {
   }
 
   has(item: SrosItem): boolean {
-    const key = itemKey(item);
-    return this.items.some((other) => itemKey(other) === key);
+    this.keys ??= new Set(this.items.map(itemKey));
+    return this.keys.has(itemKey(item));
   }
 
   equals(other: SrosConfig): boolean {
@@ -87,6 +89,7 @@ export class SrosConfig {
       const prefix = path.slice(0, depth);
       if ((prefix.at(-1) ?? '').includes(' ') && !this.has({ path: prefix, leaf: undefined })) {
         this.items.push({ path: prefix, leaf: undefined });
+        this.keys = undefined;
       }
     }
   }
@@ -100,12 +103,14 @@ export class SrosConfig {
         samePath(item.path, path) && item.leaf !== undefined && leafName(item.leaf) === name,
     );
     const item = { path: [...path], leaf };
+    this.keys = undefined;
     if (index >= 0) this.items[index] = item;
     else this.items.push(item);
   }
 
   /** Deletes a leaf by name, or a block and everything below it; false when nothing matched. */
   delete(path: readonly string[], leafWord?: string): boolean {
+    this.keys = undefined;
     const before = this.items.length;
     this.items = this.items.filter((item) =>
       leafWord === undefined
