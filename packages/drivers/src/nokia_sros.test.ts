@@ -123,6 +123,17 @@ describe('nokia_sros driver over SSH against the MD-CLI simulator', () => {
     expect(device.runningConfig()).toBe(intended);
   });
 
+  it('refuses lines that would commit or leave the candidate behind its back', async () => {
+    const { device, connect } = await start();
+    const driver = await connect();
+    const error = await driver
+      .stage(['/configure system contact "noc"', 'commit'])
+      .catch((e: unknown) => e);
+    expect(isDriverError(error) && error.code).toBe('command_rejected');
+    expect(isDriverError(error) && error.details.line).toBe('commit');
+    expect(device.runningConfig()).toBe(intended);
+  });
+
   it('reports a failed commit as commit_failed', async () => {
     const { device, faults, connect } = await start();
     const driver = await connect();

@@ -12,6 +12,21 @@ const errorPattern = /(?:^|\n)(?:MINOR|MAJOR|CRITICAL): [^\n]*/;
 const volatilePattern = /^# (?:Generated|Last modified|Finished) /;
 const defaultConfirmMs = 5 * 60_000;
 const maxLineLength = 4096;
+/**
+ * Commands that would end or commit the candidate behind the driver's back (a `commit` line
+ * would commit without the confirmed timer); configuration lines may not use them.
+ */
+const sessionCommands = new Set([
+  'admin',
+  'commit',
+  'discard',
+  'edit-config',
+  'environment',
+  'logout',
+  'quit-config',
+  'rollback',
+  'validate',
+]);
 
 type Stage = 'staged' | 'committed' | 'confirmed' | 'aborted';
 
@@ -239,6 +254,15 @@ function checkLine(device: string, line: string): void {
       'command_rejected',
       `${device}: refusing a configuration line with a control character or over` +
         ` ${maxLineLength} characters`,
+      { device, line: line.slice(0, 200) },
+    );
+  }
+  const verb = line.trim().replace(/^\/+/, '').split(/\s+/)[0] ?? '';
+  if (sessionCommands.has(verb)) {
+    throw new DriverError(
+      'command_rejected',
+      `${device}: refusing "${verb}" among configuration lines; the driver itself validates,` +
+        ' commits and confirms, so a line must not',
       { device, line: line.slice(0, 200) },
     );
   }

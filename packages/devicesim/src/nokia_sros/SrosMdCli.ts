@@ -169,6 +169,10 @@ export class SrosMdCli implements DeviceCli {
 
   private enter(args: string[]): CliReply {
     const kind = args.join(' ');
+    if (kind === 'global') {
+      // Known shortcoming: the shared global candidate is not simulated.
+      return reply('MINOR: CLI #2069: edit-config global is not simulated; use private');
+    }
     if (kind !== 'private' && kind !== 'exclusive' && kind !== 'read-only') {
       return unknown(args[0] ?? 'edit-config');
     }
