@@ -48,6 +48,7 @@ describe('cisco_nxos driver over SSH against the NX-OS simulator', () => {
     expect(change.deviceDiff).toContain('interface loopback7');
     expect(change.deviceDiff).toContain('description pushed');
     await change.commit();
+    expect(change.deviceDiff).toBe('!!\ninterface loopback7\n  description pushed');
     expect(device.checkpoints.size).toBe(1);
     expect(await driver.getConfig()).toContain('interface loopback7\n  description pushed');
     await change.confirm();

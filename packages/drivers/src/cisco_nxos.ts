@@ -1,5 +1,6 @@
 import type { CliSession } from './CliSession.ts';
 import {
+  bounded,
   CommandRunner,
   changeName,
   checkConfigLines,
@@ -82,15 +83,26 @@ class NxosPendingChange implements PendingChange {
   private state: State = 'staged';
   private deadline: { cancel(): void } | undefined;
   private rollback: Promise<void> | undefined;
+  private diff: string;
 
   constructor(
     private readonly runner: CommandRunner,
     private readonly timers: DriverTimers,
     private readonly name: string,
-    /** `show configuration session NAME`: the commands the commit will apply. */
-    readonly deviceDiff: string,
+    sessionListing: string,
     private readonly confirmMs: number,
-  ) {}
+  ) {
+    this.diff = sessionListing;
+  }
+
+  /**
+   * Before `commit()`: the session's commands as `show configuration session NAME` lists them
+   * (NX-OS has no diff of an uncommitted session). After it: the rollback patch from the
+   * checkpoint to running (`show diff rollback-patch …`), what the commit really changed.
+   */
+  get deviceDiff(): string {
+    return this.diff;
+  }
 
   async commit(): Promise<void> {
     this.require('staged', 'commit');
@@ -116,6 +128,10 @@ class NxosPendingChange implements PendingChange {
     this.deadline = this.timers.setTimeout(() => {
       this.rollback = this.rollBack().catch(() => undefined);
     }, this.confirmMs);
+    const patch = await runner.send(
+      `show diff rollback-patch checkpoint ${this.name} running-config`,
+    );
+    this.diff = rollbackPatchBody(patch);
   }
 
   async confirm(): Promise<void> {
@@ -175,6 +191,19 @@ class NxosPendingChange implements PendingChange {
       { device: this.runner.device },
     );
   }
+}
+
+/** The patch after NX-OS's `Generating Rollback Patch` line; `` for an empty patch. */
+export function rollbackPatchBody(output: string): string {
+  if (/Rollback Patch is Empty/.test(output)) return '';
+  const lines = output.split('\n');
+  const start = lines.findIndex((line) => /Generating Rollback Patch/.test(line));
+  return bounded(
+    lines
+      .slice(start + 1)
+      .join('\n')
+      .trim(),
+  );
 }
 
 export const ciscoNxosDefinition: DriverDefinition = {
