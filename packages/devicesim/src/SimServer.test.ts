@@ -1,9 +1,9 @@
-import { Client, type ClientChannel, type ConnectConfig, utils } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceFaults } from './DeviceFaults.ts';
 import { SimServer } from './SimServer.ts';
 import { legacySshAlgorithms } from './ssh/legacySshAlgorithms.ts';
-import { fingerprintOf } from './ssh/simHostKeys.ts';
+import { fingerprintOf, generateSshKeyPair } from './ssh/simHostKeys.ts';
 import { SshTestDevice } from './testing/SshTestDevice.ts';
 
 const servers: SimServer[] = [];
@@ -197,7 +197,7 @@ describe('SimServer logins', () => {
   });
 
   it('accepts keyboard-interactive and public-key logins', async () => {
-    const pair = utils.generateKeyPairSync('ed25519');
+    const pair = generateSshKeyPair();
     const { endpoint } = await startDevice({ authorizedKeys: [pair.public] });
     const { client } = await new Promise<{ client: Client }>((resolve, reject) => {
       const kbClient = new Client();

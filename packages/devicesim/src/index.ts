@@ -15,7 +15,7 @@ export type {
 export { type SimEndpoint, type SimEndpointOptions, SimServer } from './SimServer.ts';
 export { simPlatforms } from './simPlatforms.ts';
 export { legacySshAlgorithms, legacySshIdent } from './ssh/legacySshAlgorithms.ts';
-export { fingerprintOf } from './ssh/simHostKeys.ts';
+export { fingerprintOf, generateSshKeyPair } from './ssh/simHostKeys.ts';
 export {
   type SimFleet,
   type SimFleetDevice,

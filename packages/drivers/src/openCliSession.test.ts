@@ -1,5 +1,9 @@
-import { type DeviceFaults, SimServer, SshTestDevice } from '@plumbline/devicesim';
-import { utils } from 'ssh2';
+import {
+  type DeviceFaults,
+  generateSshKeyPair,
+  SimServer,
+  SshTestDevice,
+} from '@plumbline/devicesim';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliSession } from './CliSession.ts';
 import { isDriverError } from './DriverError.ts';
@@ -99,7 +103,7 @@ describe('openCliSession', () => {
   });
 
   it('logs in with a private key', async () => {
-    const pair = utils.generateKeyPairSync('ed25519');
+    const pair = generateSshKeyPair();
     const { endpoint } = await startDevice({ authorizedKeys: [pair.public] });
     const session = await open(endpoint.port, { privateKey: pair.private });
     expect(await session.send('echo by key')).toBe('by key\n');

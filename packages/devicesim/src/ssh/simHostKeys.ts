@@ -31,11 +31,27 @@ export function hostKeyFor(hostname: string, type: SimHostKeyType): SimHostKey {
 
 /** A key no device has had before, for the changed-host-key fault. */
 export function generateHostKey(type: SimHostKeyType): SimHostKey {
-  const pair =
-    type === 'rsa'
-      ? utils.generateKeyPairSync('rsa', { bits: 2048 })
-      : utils.generateKeyPairSync('ed25519');
+  const pair = generateSshKeyPair(type);
   return { privateKey: pair.private, fingerprint: fingerprintOf(pair.public) };
+}
+
+/**
+ * ssh2's `generateKeyPairSync` (1.17) now and then (about 1 in 200 ed25519 keys) writes a
+ * public key whose blob is one byte short, which its own `parseKey` then refuses. Such pairs
+ * are thrown away and made again.
+ */
+export function generateSshKeyPair(type: SimHostKeyType = 'ed25519'): {
+  private: string;
+  public: string;
+} {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const pair =
+      type === 'rsa'
+        ? utils.generateKeyPairSync('rsa', { bits: 2048 })
+        : utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+  throw new Error(`could not generate a well-formed ${type} key pair`);
 }
 
 /** The SHA256 fingerprint of an OpenSSH public key line or a raw public key blob. */
