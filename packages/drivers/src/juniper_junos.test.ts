@@ -144,6 +144,18 @@ describe('juniper_junos driver over SSH against the Junos simulator', () => {
     expect(device.exclusiveOwner).toBeUndefined();
   });
 
+  it('reports a failed confirm and leaves the change to the router timer', async () => {
+    const { device, faults, clock, connect } = await start();
+    const driver = await connect();
+    const pending = await driver.stage(change);
+    await pending.commit();
+    faults.failCommit = true;
+    await expect(pending.confirm()).rejects.toMatchObject({ code: 'commit_failed' });
+    expect(device.exclusiveOwner).toBeUndefined();
+    clock.advance(5 * 60_000);
+    expect(device.runningConfig()).toBe(intended);
+  });
+
   it('aborts a committed change with rollback 1 and commit', async () => {
     const { device, clock, connect } = await start();
     const driver = await connect();

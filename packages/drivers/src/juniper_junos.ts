@@ -209,15 +209,23 @@ class JunosPendingChange implements PendingChange {
 
   /**
    * Confirms with a plain `commit`. Junos accepts that even after its timer rolled the change
-   * back (it then commits the rolled-back config), so the running config is compared with the
-   * one committed first, and a difference is reported as `rolled_back`.
+   * back (it then commits the rolled-back config), so the running config after the confirm is
+   * compared with the one committed; a difference means the timer won, reported `rolled_back`.
+   * Checking after the commit, not before, leaves no window for the timer to fire unseen.
    */
   async confirm(): Promise<void> {
     this.require('committed', 'confirm');
+    const output = await this.driver.send('commit');
+    if (/(^|\n)\s*error:/.test(output)) {
+      // The change stays under the router's timer, which will roll it back.
+      this.stage = 'aborted';
+      await this.driver.discard();
+      this.driver.failOnError('commit', output, 'commit_failed');
+    }
     const now = await this.runningConfig();
+    await this.driver.leaveConfiguration();
     if (now !== this.committedConfig) {
       this.stage = 'aborted';
-      await this.driver.leaveConfiguration();
       throw new DriverError(
         'rolled_back',
         `${this.driver.session.device}: the running config is no longer the one committed;` +
@@ -225,10 +233,7 @@ class JunosPendingChange implements PendingChange {
         { device: this.driver.session.device },
       );
     }
-    const output = await this.driver.send('commit');
-    this.driver.failOnError('commit', output, 'commit_failed');
     this.stage = 'confirmed';
-    await this.driver.leaveConfiguration();
   }
 
   async abort(): Promise<void> {
