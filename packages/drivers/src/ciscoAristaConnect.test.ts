@@ -116,4 +116,3 @@ describe('the session before prepare()', () => {
     },
   );
 });
-});
