@@ -152,6 +152,14 @@ describe('Junos simulator', () => {
     expect(refused).toMatch(/^error: configuration database locked by:\n {2}netops terminal p1/);
     expect(other.execute('configure private').output).toMatch(/^error: configuration database/);
     expect(other.prompt()).toBe('bob@edge1> ');
+    expect(other.execute('configure').output).toMatch(
+      /^Entering configuration mode\nUsers currently editing the configuration:\n {2}netops /,
+    );
+    expect(other.execute('set snmp location x').output).toMatch(
+      /^error: configuration database locked/,
+    );
+    expect(other.execute('commit').output).toMatch(/^error: configuration database locked by:/);
+    expect(other.execute('exit').output).toBe('Exiting configuration mode');
     cli.execute('exit');
     expect(other.execute('configure exclusive').output).toContain('Entering configuration mode');
   });

@@ -14,6 +14,8 @@ const enteringWarning = 'warning: uncommitted changes will be discarded on exit'
 /** Longest `load … terminal` input a session buffers, so a runaway paste stays bounded. */
 const maxLoadLines = 100_000;
 
+const mutatingVerbs = new Set(['set', 'delete', 'load', 'rollback', 'commit']);
+
 const reply = (output: string, pageable = false): CliReply => ({ output, pageable });
 
 /**
@@ -157,9 +159,14 @@ export class JunosCli implements DeviceCli {
       return reply(`${enteringWarning}\nEntering configuration mode`);
     }
     this.editMode = 'shared';
-    const others = locked === undefined ? '' : `\nUsers currently editing the configuration:`;
-    const lockLines = locked?.split('\n').slice(1).join('\n') ?? '';
-    return reply(`Entering configuration mode${others}${others === '' ? '' : `\n${lockLines}`}`);
+    if (locked === undefined) return reply('Entering configuration mode');
+    // Plain `configure` still enters under someone's exclusive lock; its commits will fail.
+    const holder = locked.split('\n').slice(1);
+    return reply(
+      ['Entering configuration mode', 'Users currently editing the configuration:', ...holder].join(
+        '\n',
+      ),
+    );
   }
 
   private showConfiguration(
@@ -212,6 +219,9 @@ export class JunosCli implements DeviceCli {
     const { tokens, columns, error } = tokenizeJunos(command);
     if (error !== undefined) return reply(this.marker(command.length, 'syntax error.'));
     const [verb = '', ...args] = tokens;
+    // Under another session's exclusive lock, others may look but not change (Junos docs).
+    const locked = this.editMode === 'shared' ? this.device.lockedAgainst(this) : undefined;
+    if (locked !== undefined && mutatingVerbs.has(verb)) return reply(locked);
     switch (verb) {
       case 'set':
         return this.setStatement(args, columns.slice(1));
