@@ -4,29 +4,41 @@ const globalCopies = new WeakMap<RegExp, RegExp>();
 /**
  * Finds `pattern` ending at the end of `text` (only spaces or tabs may follow), starting at or
  * after `fromIndex`. Only the last 4 KiB are searched, so a long output costs no more than a
- * short one. The pattern always runs multi-line: `^` and `$` mean line start and end.
+ * short one. The pattern always runs multi-line: `^` and `$` mean line start and end, and `^`
+ * never matches in the middle of a line even when `fromIndex` is there.
  */
 export function matchAtEnd(
   text: string,
   pattern: RegExp,
   fromIndex = 0,
 ): { start: number; end: number } | undefined {
-  const trimmedLength = text.replace(/[ \t]+$/, '').length;
-  let start = Math.max(fromIndex, text.length - searchDepthChars);
-  if (start > fromIndex) start = Math.max(fromIndex, text.lastIndexOf('\n', start - 1) + 1);
-  const tail = text.slice(start);
+  const searchable = text.slice(0, trimmedLength(text));
   const regex = globalCopy(pattern);
-  regex.lastIndex = 0;
+  regex.lastIndex = searchStart(text, fromIndex);
   let found: { start: number; end: number } | undefined;
-  for (let match = regex.exec(tail); match !== null; match = regex.exec(tail)) {
+  for (let match = regex.exec(searchable); match !== null; match = regex.exec(searchable)) {
     if (match[0] === '') {
       regex.lastIndex += 1;
       continue;
     }
-    const end = start + match.index + match[0].length;
-    if (end >= trimmedLength) found = { start: start + match.index, end };
+    const end = match.index + match[0].length;
+    if (end === searchable.length) found = { start: match.index, end };
   }
   return found;
+}
+
+/** The length of `text` without trailing spaces and tabs, counted from the end. */
+function trimmedLength(text: string): number {
+  let length = text.length;
+  while (length > 0 && (text[length - 1] === ' ' || text[length - 1] === '\t')) length -= 1;
+  return length;
+}
+
+/** Where the search begins: `fromIndex`, or the line start about 4 KiB before the end. */
+function searchStart(text: string, fromIndex: number): number {
+  const depthStart = text.length - searchDepthChars;
+  if (depthStart <= fromIndex) return fromIndex;
+  return Math.max(fromIndex, text.lastIndexOf('\n', depthStart - 1) + 1);
 }
 
 function globalCopy(pattern: RegExp): RegExp {
