@@ -9,6 +9,10 @@ describe('matchAtEnd', () => {
     expect(matchAtEnd(text, prompt)).toEqual({ start: 16, end: 30 });
   });
 
+  it('matches a pattern that spells out its own trailing space', () => {
+    expect(matchAtEnd('line 4\n --More-- ', / --More-- $/)).toEqual({ start: 7, end: 17 });
+  });
+
   it('ignores a prompt-like line that is not at the end', () => {
     expect(matchAtEnd('r1#\nmore output\n', prompt)).toBeUndefined();
   });

@@ -6,23 +6,37 @@ const globalCopies = new WeakMap<RegExp, RegExp>();
  * after `fromIndex`. Only the last 4 KiB are searched, so a long output costs no more than a
  * short one. The pattern always runs multi-line: `^` and `$` mean line start and end, and `^`
  * never matches in the middle of a line even when `fromIndex` is there.
+ *
+ * The text is tried without its trailing blanks (so `#$` matches `r1#  `) and then whole (so a
+ * pattern that spells out its trailing space, like ` --More-- $`, still matches).
  */
 export function matchAtEnd(
   text: string,
   pattern: RegExp,
   fromIndex = 0,
 ): { start: number; end: number } | undefined {
-  const searchable = text.slice(0, trimmedLength(text));
+  const trimmed = trimmedLength(text);
+  const found = lastMatchEndingAt(text.slice(0, trimmed), pattern, fromIndex);
+  if (found !== undefined || trimmed === text.length) return found;
+  return lastMatchEndingAt(text, pattern, fromIndex);
+}
+
+/** The last match of `pattern` in `text` that ends exactly at its end. */
+function lastMatchEndingAt(
+  text: string,
+  pattern: RegExp,
+  fromIndex: number,
+): { start: number; end: number } | undefined {
   const regex = globalCopy(pattern);
   regex.lastIndex = searchStart(text, fromIndex);
   let found: { start: number; end: number } | undefined;
-  for (let match = regex.exec(searchable); match !== null; match = regex.exec(searchable)) {
+  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
     if (match[0] === '') {
       regex.lastIndex += 1;
       continue;
     }
     const end = match.index + match[0].length;
-    if (end === searchable.length) found = { start: match.index, end };
+    if (end === text.length) found = { start: match.index, end };
   }
   return found;
 }
