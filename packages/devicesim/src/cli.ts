@@ -1,21 +1,35 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@plumbline/log';
 import { z } from 'zod';
+import type { DeviceFaults } from './DeviceFaults.ts';
+import { faultFlagNames, faultsFromFlags } from './deviceFaultsSchema.ts';
 import { loadDevicesimConfig, readBounded, simPlatformSchema } from './devicesimConfig.ts';
 import { fleetSpecs } from './fleetSpecs.ts';
-import type { SimPlatform } from './SimDevice.ts';
-import { simPlatforms } from './simPlatforms.ts';
-import { type SimFleetDeviceSpec, startSimFleet } from './startSimFleet.ts';
+import { type SimFleet, type SimFleetDeviceSpec, startSimFleet } from './startSimFleet.ts';
+import { writePrivateFile } from './writePrivateFile.ts';
 
 const usage = `usage: devicesim [--devices N] [--platforms cisco_ios,arista_eos,...] [--base-port P]
-                 [--config FILE] [--initial-config-dir DIR] [--inventory FILE] [--legacy]
-Serves simulated devices on 127.0.0.1 until SIGINT or SIGTERM. Prints a JSON inventory
-(hostname, platform, port, username, password, host key fingerprint) to stdout, or writes it
-to --inventory FILE with mode 0600. --config FILE is JSON: {"devices": [{"hostname",
-"platform", "port"?, "credentials"?: {"username", "password"}, "initialConfigPath"?}]}.
---initial-config-dir DIR gives device H the configuration in DIR/H.cfg when that file exists.`;
+       devicesim --config FILE
+  common options: [--initial-config-dir DIR] [--inventory FILE] [--legacy] [--fault F]...
+Serves simulated devices on 127.0.0.1 until SIGINT or SIGTERM, and prints where each listens.
+Logins (username, password) go only to the inventory, a JSON file with mode 0600: --inventory
+FILE, else a new private temporary directory (removed on stop).
+  --devices N           N devices (1-10000, default 1), platforms round-robin
+  --platforms LIST      default: all of cisco_ios, cisco_nxos, arista_eos, juniper_junos,
+                        nokia_sros
+  --base-port P         device i listens on P+i (default: free ports)
+  --config FILE         JSON: {"devices": [{"hostname", "platform", "port"?, "credentials"?:
+                        {"username", "password"}, "initialConfigPath"?, "legacy"?,
+                        "classicCli"?, "faults"?: {...}}]}; see packages/devicesim/README.md
+  --initial-config-dir DIR  device H starts from DIR/H.cfg when that file exists
+  --legacy              old SSH algorithms only (SHA-1 kex, CBC, ssh-rsa), as old IOS
+  --fault F             on every device, from the start (repeatable); F is one of
+${faultFlagNames.map((name) => `                          ${name}`).join('\n')}`;
+
+const portSchema = z.coerce.number().int().min(1).max(65_535);
 
 const flagsSchema = z.object({
   devices: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -24,68 +38,41 @@ const flagsSchema = z.object({
     .transform((text) => text.split(',').map((name) => name.trim()))
     .pipe(z.array(simPlatformSchema).min(1))
     .optional(),
-  basePort: z.coerce.number().int().min(1).max(65_535).optional(),
-  config: z.string().optional(),
-  initialConfigDir: z.string().optional(),
-  inventory: z.string().optional(),
+  basePort: portSchema.optional(),
+  config: z.string().min(1).max(4096).optional(),
+  initialConfigDir: z.string().min(1).max(4096).optional(),
+  inventory: z.string().min(1).max(4096).optional(),
   legacy: z.boolean().optional(),
+  fault: z.array(z.string().max(300)).max(20).optional(),
   help: z.boolean().optional(),
 });
+type Flags = z.infer<typeof flagsSchema>;
+
+class UsageError extends Error {}
 
 async function main(): Promise<void> {
+  const flags = parseFlags();
+  if (flags.help === true) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const logger = createLogger({
     name: 'devicesim',
     destination: { write: (line: string) => void process.stderr.write(line) },
   });
-  const { values } = parseArgs({
-    options: {
-      devices: { type: 'string' },
-      platforms: { type: 'string' },
-      'base-port': { type: 'string' },
-      config: { type: 'string' },
-      'initial-config-dir': { type: 'string' },
-      inventory: { type: 'string' },
-      legacy: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  const flags = flagsSchema.safeParse({
-    ...values,
-    basePort: values['base-port'],
-    initialConfigDir: values['initial-config-dir'],
-  });
-  if (!flags.success) {
-    const issue = flags.error.issues[0];
-    throw new UsageError(`--${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  if (flags.data.help === true) {
-    process.stdout.write(`${usage}\n`);
-    return;
-  }
-  const specs = deviceSpecs(flags.data);
+  const specs = deviceSpecs(flags);
   const fleet = await startSimFleet({ devices: specs, logger });
-  const inventory = {
-    devices: fleet.devices.map((device) => ({
-      hostname: device.hostname,
-      platform: device.platform,
-      host: '127.0.0.1',
-      port: device.port,
-      username: device.username,
-      password: device.password,
-      hostKeyFingerprint: device.hostKeyFingerprint,
-    })),
-  };
-  const text = `${JSON.stringify(inventory, null, 2)}\n`;
-  if (flags.data.inventory === undefined) process.stdout.write(text);
-  else {
-    writeFileSync(flags.data.inventory, text, { mode: 0o600 });
-    chmodSync(flags.data.inventory, 0o600);
-  }
+
+  let temporaryDir: string | undefined;
+  if (flags.inventory === undefined) temporaryDir = mkdtempSync(join(tmpdir(), 'devicesim-'));
+  const inventoryFile = flags.inventory ?? join(temporaryDir ?? '', 'inventory.json');
+  writePrivateFile(inventoryFile, inventoryText(fleet));
+  process.stdout.write(listingText(fleet, inventoryFile));
   logger.info({ devices: fleet.devices.length }, 'serving simulated devices on 127.0.0.1');
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping');
+    if (temporaryDir !== undefined) rmSync(temporaryDir, { recursive: true, force: true });
     fleet.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -95,34 +82,85 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-function deviceSpecs(flags: z.infer<typeof flagsSchema>): SimFleetDeviceSpec[] {
-  let specs: SimFleetDeviceSpec[];
-  if (flags.config !== undefined) {
-    if (flags.devices !== undefined) throw new UsageError('use --config or --devices, not both');
-    specs = loadDevicesimConfig(flags.config);
-  } else {
-    const available = Object.keys(simPlatforms) as SimPlatform[];
-    const platforms = flags.platforms ?? available;
-    const missing = platforms.filter((platform) => simPlatforms[platform] === undefined);
-    if (missing.length > 0 || platforms.length === 0) {
-      throw new UsageError(
-        `no simulator for ${missing.join(', ') || 'any platform'} (have: ${available.join(', ')})`,
-      );
-    }
-    specs = fleetSpecs({
-      count: flags.devices ?? 1,
-      platforms,
-      ...(flags.basePort === undefined ? {} : { basePort: flags.basePort }),
-    });
+function parseFlags(): Flags {
+  let values: ReturnType<typeof parseArgv>['values'];
+  try {
+    values = parseArgv().values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  return specs.map((spec) => withOptions(spec, flags));
+  const flags = flagsSchema.safeParse({
+    ...values,
+    basePort: values['base-port'],
+    initialConfigDir: values['initial-config-dir'],
+  });
+  if (!flags.success) {
+    const issue = flags.error.issues[0];
+    const name = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new UsageError(`--${name}: ${issue?.message}`);
+  }
+  return flags.data;
 }
 
-function withOptions(
+function parseArgv() {
+  return parseArgs({
+    options: {
+      devices: { type: 'string' },
+      platforms: { type: 'string' },
+      'base-port': { type: 'string' },
+      config: { type: 'string' },
+      'initial-config-dir': { type: 'string' },
+      inventory: { type: 'string' },
+      legacy: { type: 'boolean' },
+      fault: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+}
+
+function deviceSpecs(flags: Flags): SimFleetDeviceSpec[] {
+  let faults: DeviceFaults;
+  try {
+    faults = faultsFromFlags(flags.fault ?? []);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const specs = flags.config === undefined ? specsFromFlags(flags) : specsFromFile(flags);
+  return specs.map((spec) => withCommonOptions(spec, flags, faults));
+}
+
+function specsFromFile(flags: Flags): SimFleetDeviceSpec[] {
+  const clash = (['devices', 'platforms', 'basePort'] as const).find((k) => flags[k] !== undefined);
+  if (clash !== undefined) {
+    const name = clash === 'basePort' ? 'base-port' : clash;
+    throw new UsageError(`--config lists the devices itself; leave out --${name}`);
+  }
+  return loadDevicesimConfig(flags.config ?? '');
+}
+
+function specsFromFlags(flags: Flags): SimFleetDeviceSpec[] {
+  const count = flags.devices ?? 1;
+  if (flags.basePort !== undefined && flags.basePort + count - 1 > 65_535) {
+    throw new UsageError(
+      `--base-port ${flags.basePort} leaves room for ${65_536 - flags.basePort} devices, ` +
+        `not ${count}; choose a lower port`,
+    );
+  }
+  return fleetSpecs({
+    count,
+    platforms: flags.platforms ?? simPlatformSchema.options,
+    ...(flags.basePort === undefined ? {} : { basePort: flags.basePort }),
+  });
+}
+
+/** Adds what flags give every device; a device's own settings in the config file win. */
+function withCommonOptions(
   spec: SimFleetDeviceSpec,
-  flags: z.infer<typeof flagsSchema>,
+  flags: Flags,
+  faults: DeviceFaults,
 ): SimFleetDeviceSpec {
-  const result = { ...spec };
+  const result: SimFleetDeviceSpec = { ...spec, faults: { ...faults, ...spec.faults } };
   if (flags.legacy === true) result.legacy = true;
   if (flags.initialConfigDir !== undefined && result.initialConfig === undefined) {
     const file = join(flags.initialConfigDir, `${spec.hostname}.cfg`);
@@ -131,11 +169,37 @@ function withOptions(
   return result;
 }
 
-class UsageError extends Error {}
+function inventoryText(fleet: SimFleet): string {
+  const devices = fleet.devices.map((device) => ({
+    hostname: device.hostname,
+    platform: device.platform,
+    host: '127.0.0.1',
+    port: device.port,
+    username: device.username,
+    password: device.password,
+    hostKeyFingerprint: device.hostKeyFingerprint,
+  }));
+  return `${JSON.stringify({ devices }, null, 2)}\n`;
+}
+
+/** Where each device listens, without its login. */
+function listingText(fleet: SimFleet, inventoryFile: string): string {
+  const width = Math.max(8, ...fleet.devices.map((device) => device.hostname.length));
+  const row = (hostname: string, platform: string, address: string, key: string) =>
+    `${hostname.padEnd(width)}  ${platform.padEnd(13)}  ${address.padEnd(15)}  ${key}`;
+  return [
+    `devicesim: ${fleet.devices.length} devices; logins in ${inventoryFile} (mode 0600)`,
+    row('HOSTNAME', 'PLATFORM', 'ADDRESS', 'HOST KEY'),
+    ...fleet.devices.map((device) =>
+      row(device.hostname, device.platform, `127.0.0.1:${device.port}`, device.hostKeyFingerprint),
+    ),
+    '',
+  ].join('\n');
+}
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`devicesim: ${message}\n`);
-  if (error instanceof UsageError) process.stderr.write(`${usage}\n`);
+  if (error instanceof UsageError) process.stderr.write(`run devicesim --help for usage\n`);
   process.exit(2);
 });

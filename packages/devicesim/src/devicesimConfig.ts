@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { deviceFaultsSchema, withoutUndefined } from './deviceFaultsSchema.ts';
 import type { SimPlatform } from './SimDevice.ts';
 import type { SimFleetDeviceSpec } from './startSimFleet.ts';
 
@@ -30,6 +31,8 @@ const deviceSchema = z.strictObject({
   legacy: z.boolean().optional(),
   classicCli: z.boolean().optional(),
   allowForwarding: z.boolean().optional(),
+  /** Faults switched on from the start; see `DeviceFaults`. */
+  faults: deviceFaultsSchema.optional(),
 });
 
 export const devicesimConfigSchema = z.strictObject({
@@ -69,6 +72,7 @@ export function loadDevicesimConfig(path: string): SimFleetDeviceSpec[] {
     if (device.legacy !== undefined) spec.legacy = device.legacy;
     if (device.classicCli !== undefined) spec.classicCli = device.classicCli;
     if (device.allowForwarding !== undefined) spec.allowForwarding = device.allowForwarding;
+    if (device.faults !== undefined) spec.faults = withoutUndefined(device.faults);
     return spec;
   });
 }

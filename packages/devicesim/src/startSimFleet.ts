@@ -20,6 +20,8 @@ export interface SimFleetDeviceSpec {
   legacy?: boolean;
   classicCli?: boolean;
   allowForwarding?: boolean;
+  /** Faults on from the start; copied, so the spec itself is never changed. */
+  faults?: DeviceFaults;
 }
 
 export interface SimFleetOptions {
@@ -52,15 +54,19 @@ export interface SimFleet {
 export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet> {
   const factories = options.factories ?? simPlatforms;
   const server = new SimServer(options.logger === undefined ? {} : { logger: options.logger });
-  try {
-    const devices = await Promise.all(
-      options.devices.map((spec) => startDevice(server, spec, factories, options.clock)),
-    );
-    return { devices, close: () => server.close() };
-  } catch (error) {
+  // Settled, not all: on a failure every device that did start must be closed again.
+  const started = await Promise.allSettled(
+    options.devices.map((spec) => startDevice(server, spec, factories, options.clock)),
+  );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
     await server.close();
-    throw error;
+    throw failed.reason;
   }
+  const devices = started.flatMap((result) =>
+    result.status === 'fulfilled' ? [result.value] : [],
+  );
+  return { devices, close: () => server.close() };
 }
 
 async function startDevice(
@@ -74,7 +80,7 @@ async function startDevice(
     const known = Object.keys(factories).join(', ') || 'none';
     throw new Error(`no simulator for platform ${spec.platform} (have: ${known})`);
   }
-  const faults: DeviceFaults = {};
+  const faults: DeviceFaults = { ...spec.faults };
   const device = factory({
     hostname: spec.hostname,
     clock: clock ?? realClock,
@@ -84,16 +90,22 @@ async function startDevice(
   });
   const username = spec.username ?? 'admin';
   const password = spec.password ?? randomBytes(12).toString('base64url');
-  const endpoint = await server.add({
-    device,
-    username,
-    password,
-    faults,
-    port: spec.port ?? 0,
-    ...(spec.authorizedKeys === undefined ? {} : { authorizedKeys: spec.authorizedKeys }),
-    ...(spec.legacy === undefined ? {} : { legacy: spec.legacy }),
-    ...(spec.allowForwarding === undefined ? {} : { allowForwarding: spec.allowForwarding }),
-  });
+  const port = spec.port ?? 0;
+  const endpoint = await server
+    .add({
+      device,
+      username,
+      password,
+      faults,
+      port,
+      ...(spec.authorizedKeys === undefined ? {} : { authorizedKeys: spec.authorizedKeys }),
+      ...(spec.legacy === undefined ? {} : { legacy: spec.legacy }),
+      ...(spec.allowForwarding === undefined ? {} : { allowForwarding: spec.allowForwarding }),
+    })
+    .catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`${spec.hostname}: cannot listen on 127.0.0.1 port ${port}: ${reason}`);
+    });
   return {
     hostname: spec.hostname,
     platform: spec.platform,
