@@ -187,6 +187,62 @@ describe('SimServer shell', () => {
   });
 });
 
+describe('SimServer transport faults on exec channels', () => {
+  function execChannel(client: Client, command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) =>
+      client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel))),
+    );
+  }
+
+  it('sends all of the output under slow output, in pieces of a tenth of the rate', async () => {
+    const { endpoint } = await startDevice({ faults: { slowOutputBytesPerSecond: 20_000 } });
+    const { client } = await connect(endpoint.port);
+    const channel = await execChannel(client, 'lines 200');
+    const pieces: number[] = [];
+    let text = '';
+    channel.on('data', (data: Buffer) => {
+      pieces.push(data.length);
+      text += data.toString();
+    });
+    await new Promise((resolve) => channel.once('close', resolve));
+    expect(text.split('\n').filter(Boolean)).toHaveLength(200);
+    expect(text).toContain('line 200 of 200\n');
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Math.max(...pieces)).toBeLessThanOrEqual(2000);
+  });
+
+  it('drops the connection midway through an exec that matches disconnectOn', async () => {
+    const { endpoint } = await startDevice({ faults: { disconnectOn: /^lines/ } });
+    const { client } = await connect(endpoint.port);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    const channel = await execChannel(client, 'lines 1000');
+    let text = '';
+    channel.on('data', (data: Buffer) => {
+      text += data.toString();
+    });
+    await closed;
+    expect(text).toContain('line 1 of 1000');
+    expect(text).not.toContain('line 1000 of 1000');
+  });
+
+  it('never answers an exec that matches hangOn, while other channels still work', async () => {
+    const { endpoint } = await startDevice({ faults: { hangOn: /^echo stuck/ } });
+    const { client } = await connect(endpoint.port);
+    const hung = await execChannel(client, 'echo stuck');
+    let received = '';
+    hung.on('data', (data: Buffer) => {
+      received += data.toString();
+    });
+    let closed = false;
+    hung.once('close', () => {
+      closed = true;
+    });
+    expect(await exec(client, 'echo alive')).toBe('alive\n');
+    expect(received).toBe('');
+    expect(closed).toBe(false);
+  });
+});
+
 describe('SimServer logins', () => {
   it('runs one command per exec channel with a fresh session', async () => {
     const { endpoint } = await startDevice();
