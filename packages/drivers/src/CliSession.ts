@@ -22,6 +22,19 @@ export interface CliSession {
   close(): Promise<void>;
   /** True once the connection has ended for any reason. */
   readonly closed: boolean;
+  /** What the device's SSH server and the client agreed on; absent for sessions not on SSH. */
+  readonly algorithms?: SshAlgorithms;
+}
+
+/**
+ * The algorithms of the device's SSH connection (the last hop), client to server. Worth
+ * logging: `diffie-hellman-group14-sha1` or `aes128-cbc` mean a device on legacy crypto.
+ */
+export interface SshAlgorithms {
+  kex: string;
+  serverHostKey: string;
+  cipher: string;
+  mac: string;
 }
 
 export interface SendOptions {

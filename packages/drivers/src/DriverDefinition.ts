@@ -1,9 +1,11 @@
 import type { CliSession } from './CliSession.ts';
 import type { DeviceDriver, Platform } from './DeviceDriver.ts';
+import type { DriverTimers } from './DriverTimers.ts';
 
 /**
  * What the session layer needs to know about a platform before a driver exists, and how to
- * make the driver. Each vendor folder exports one of these; `drivers.ts` maps platforms to them.
+ * make the driver. Each vendor file exports one of these; `driverDefinitions.ts` maps
+ * platforms to them.
  */
 export interface DriverDefinition {
   readonly platform: Platform;
@@ -19,4 +21,11 @@ export interface DriverDefinition {
 export interface DriverOptions {
   /** Per-command timeout; default 30 s. */
   commandTimeoutMs?: number;
+  /** Driver-side confirm deadlines (NX-OS, FRR); tests pass a manual clock. */
+  timers?: DriverTimers;
+  /**
+   * A new logged-in, unprepared session to the same device. Drivers whose rollback is their
+   * own (NX-OS, FRR) use it to roll back after the first session was lost or closed.
+   */
+  reopenSession?: () => Promise<CliSession>;
 }

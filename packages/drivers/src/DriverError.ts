@@ -44,3 +44,14 @@ export class DriverError extends Error {
 export function isDriverError(value: unknown): value is DriverError {
   return value instanceof DriverError;
 }
+
+/**
+ * The same error with a sentence added, such as what became of the change after it; values
+ * that are not DriverErrors pass through unchanged.
+ */
+export function withOutcome(error: unknown, outcome: string): unknown {
+  if (!isDriverError(error)) return error;
+  return new DriverError(error.code, `${error.message}; ${outcome}`, error.details, {
+    cause: error,
+  });
+}

@@ -1,8 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '@plumbline/log';
 import type { Client, ClientChannel } from 'ssh2';
-import type { CliSession, SendOptions } from './CliSession.ts';
+import type { CliSession, SendOptions, SshAlgorithms } from './CliSession.ts';
 import { DriverError } from './DriverError.ts';
+import { type DriverTimers, realTimers } from './DriverTimers.ts';
 import { matchAtEnd } from './matchAtEnd.ts';
 import {
   applyBackspaces,
@@ -16,12 +17,15 @@ export interface SshCliSessionOptions {
   channel: ClientChannel;
   /** The connections under the channel, the device's first; all end on close. */
   clients: readonly Client[];
+  algorithms: SshAlgorithms;
   promptPattern: RegExp;
   pager?: { pattern: RegExp; response: string };
   commandTimeoutMs: number;
   maxOutputBytes: number;
   maxPages: number;
   logger?: Logger;
+  /** Command deadlines; the grace period of `close()` always runs on real time. */
+  timers?: DriverTimers;
 }
 
 interface Reader {
@@ -43,8 +47,15 @@ interface Reader {
  */
 export class SshCliSession implements CliSession {
   readonly device: string;
+  readonly algorithms: SshAlgorithms;
   private prompt: RegExp;
+  private readonly timers: DriverTimers;
   private buffer = '';
+  /**
+   * Bytes received since the current command was sent, before decoding and ANSI stripping, so
+   * that output made only of escape sequences (which strip to nothing) still counts.
+   */
+  private receivedBytes = 0;
   private heldBack = '';
   private readonly decoder = new StringDecoder('utf8');
   private reader: Reader | undefined;
@@ -56,6 +67,8 @@ export class SshCliSession implements CliSession {
 
   constructor(private readonly options: SshCliSessionOptions) {
     this.device = options.device;
+    this.algorithms = options.algorithms;
+    this.timers = options.timers ?? realTimers;
     this.prompt = options.promptPattern;
     options.channel.on('data', (chunk: Buffer) => this.receive(chunk));
     options.channel.stderr.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -84,6 +97,7 @@ export class SshCliSession implements CliSession {
   send(command: string, options: SendOptions = {}): Promise<string> {
     return this.serially(async () => {
       this.buffer = '';
+      this.receivedBytes = 0;
       this.pagesAnswered = 0;
       this.write(`${command}\n`);
       const pattern = options.prompt ?? this.prompt;
@@ -94,6 +108,7 @@ export class SshCliSession implements CliSession {
 
   readUntil(pattern: RegExp, options: { timeoutMs?: number } = {}): Promise<string> {
     return this.serially(async () => {
+      this.receivedBytes = this.buffer.length;
       this.pagesAnswered = 0;
       const match = await this.read(pattern, false, `/${pattern.source}/`, options.timeoutMs);
       return this.take(match);
@@ -113,12 +128,12 @@ export class SshCliSession implements CliSession {
     this.options.channel.close();
     for (const client of this.options.clients) client.end();
     // A peer that never answers the disconnect must not hold the caller; destroy after 2 s.
-    let timer: NodeJS.Timeout | undefined;
+    let timer: { cancel(): void } | undefined;
     const late = new Promise((resolve) => {
-      timer = setTimeout(resolve, 2000);
+      timer = realTimers.setTimeout(() => resolve(undefined), 2000);
     });
     await Promise.race([Promise.all(ended), late]);
-    clearTimeout(timer);
+    timer?.cancel();
     for (const client of open) client.destroy();
   }
 
@@ -139,7 +154,7 @@ export class SshCliSession implements CliSession {
     timeoutMs = this.options.commandTimeoutMs,
   ): Promise<{ start: number; end: number }> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.timers.setTimeout(() => {
         this.fail(
           'timeout',
           `${this.device}: no ${fromEcho ? 'prompt after' : 'match for'} ${what} within ` +
@@ -152,11 +167,11 @@ export class SshCliSession implements CliSession {
         fromEcho,
         what,
         resolve: (match) => {
-          clearTimeout(timer);
+          timer.cancel();
           resolve(match);
         },
         reject: (error) => {
-          clearTimeout(timer);
+          timer.cancel();
           reject(error);
         },
       };
@@ -172,13 +187,14 @@ export class SshCliSession implements CliSession {
 
   private receive(chunk: Buffer): void {
     if (this.failure !== undefined) return;
+    this.receivedBytes += chunk.length;
     let text = this.heldBack + this.decoder.write(chunk);
     let cut = incompleteEscapeStart(text);
     if (cut === text.length && text.endsWith('\r')) cut -= 1;
     this.heldBack = text.slice(cut);
     text = normaliseLineEndings(stripAnsi(text.slice(0, cut)));
     this.append(text);
-    if (this.buffer.length > this.options.maxOutputBytes) {
+    if (this.receivedBytes > this.options.maxOutputBytes) {
       const what = this.reader?.what ?? 'the session';
       this.fail(
         'output_too_large',

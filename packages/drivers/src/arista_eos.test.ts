@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planInventory } from '../../../test/lab/seed/planInventory.ts';
 import { aristaEosDefinition, cleanEosConfig } from './arista_eos.ts';
 import { isDriverError } from './DriverError.ts';
-import { type SimHarness, startSimHarness } from './testing/ciscoSimHarness.ts';
+import { type SimHarness, startSimHarness } from './testing/startSimHarness.ts';
 
 const harnesses: SimHarness<EosDevice>[] = [];
 
@@ -124,6 +124,18 @@ describe('arista_eos driver over SSH against the EOS simulator', () => {
     const change = await driver.stage(['snmp-server location lab']);
     await change.commit();
     await change.abort();
+    expect(device.runningConfig()).toBe(before);
+  });
+
+  it('is rolled back by the switch when the connection drops during commit timer', async () => {
+    const { device, clock, faults, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['ntp server 192.0.2.96']);
+    faults.disconnectOn = /^commit timer /;
+    await expect(change.commit()).rejects.toMatchObject({ code: 'connection_lost' });
+    expect(device.runningConfig()).toContain('ntp server 192.0.2.96');
+    clock.advance(300_000);
     expect(device.runningConfig()).toBe(before);
   });
 });

@@ -1,8 +1,8 @@
 import type { CliSession } from './CliSession.ts';
+import { checkConfigLines } from './checkConfigLines.ts';
 import {
   CommandRunner,
   changeName,
-  checkConfigLines,
   cleanConfig,
   configBody,
   defaultConfirmMs,

@@ -3,9 +3,10 @@ import { EosDevice, IosDevice, ManualClock, NxosDevice } from '@plumbline/device
 import { describe, expect, it } from 'vitest';
 import { planInventory } from '../../../test/lab/seed/planInventory.ts';
 import { cleanEosConfig, commitTimer } from './arista_eos.ts';
+import { checkConfigLines } from './checkConfigLines.ts';
 import { cleanIosConfig } from './cisco_ios.ts';
 import { cleanNxosConfig } from './cisco_nxos.ts';
-import { checkConfigLines, cleanConfig, deviceError } from './ciscoStyle.ts';
+import { cleanConfig, deviceError } from './ciscoStyle.ts';
 
 const plan = planInventory(12);
 const intendedFor = (driver: string) =>

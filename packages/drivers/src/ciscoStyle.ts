@@ -1,23 +1,8 @@
 import type { CliSession } from './CliSession.ts';
 import { DriverError } from './DriverError.ts';
 
-/** Longest configuration line the drivers send; a longer one is a caller's mistake. */
-const maxLineLength = 4096;
 /** How much of the device's answer goes into an error message. */
 const maxMessageChars = 500;
-
-/** Timers the drivers arm for driver-side deadlines; tests pass a manual clock. */
-export interface DriverTimers {
-  setTimeout(callback: () => void, delayMs: number): { cancel(): void };
-}
-
-export const realTimers: DriverTimers = {
-  setTimeout(callback, delayMs) {
-    const timer = setTimeout(callback, delayMs);
-    timer.unref();
-    return { cancel: () => clearTimeout(timer) };
-  },
-};
 
 /**
  * Removes the vendor's volatile lines from `show running-config`, then the runs of `!` that
@@ -48,29 +33,6 @@ export function deviceError(output: string, errorPattern: RegExp): string | unde
 
 export function bounded(text: string): string {
   return text.length > maxMessageChars ? `${text.slice(0, maxMessageChars)}…` : text;
-}
-
-/** Refuses lines that would break the command-line exchange (newlines, control characters). */
-export function checkConfigLines(device: string, lines: readonly string[]): void {
-  for (const line of lines) {
-    if (line.length > maxLineLength || hasControlCharacter(line)) {
-      throw new DriverError(
-        'command_rejected',
-        `${device}: configuration line refused before sending: expected one printable line of at` +
-          ` most ${maxLineLength} characters, found ${line.length} characters` +
-          (line.length > maxLineLength ? '' : ' with a control character'),
-        { device, line: line.slice(0, 200) },
-      );
-    }
-  }
-}
-
-function hasControlCharacter(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const code = line.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planInventory } from '../../../test/lab/seed/planInventory.ts';
 import { ciscoIosDefinition } from './cisco_ios.ts';
 import { isDriverError } from './DriverError.ts';
-import { type SimHarness, startSimHarness } from './testing/ciscoSimHarness.ts';
+import { type SimHarness, startSimHarness } from './testing/startSimHarness.ts';
 
 const harnesses: SimHarness<IosDevice>[] = [];
 

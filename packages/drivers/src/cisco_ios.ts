@@ -1,11 +1,6 @@
 import type { CliSession } from './CliSession.ts';
-import {
-  CommandRunner,
-  checkConfigLines,
-  cleanConfig,
-  configBody,
-  defaultConfirmMs,
-} from './ciscoStyle.ts';
+import { checkConfigLines } from './checkConfigLines.ts';
+import { CommandRunner, cleanConfig, configBody, defaultConfirmMs } from './ciscoStyle.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';

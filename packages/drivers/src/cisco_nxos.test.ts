@@ -1,9 +1,9 @@
-import { ManualClock, NxosDevice } from '@plumbline/devicesim';
+import { NxosDevice } from '@plumbline/devicesim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planInventory } from '../../../test/lab/seed/planInventory.ts';
-import { ciscoNxosDefinition, NxosDriver } from './cisco_nxos.ts';
+import { ciscoNxosDefinition } from './cisco_nxos.ts';
 import { isDriverError } from './DriverError.ts';
-import { type SimHarness, startSimHarness } from './testing/ciscoSimHarness.ts';
+import { type SimHarness, startSimHarness } from './testing/startSimHarness.ts';
 
 const harnesses: SimHarness<NxosDevice>[] = [];
 
@@ -11,15 +11,11 @@ afterEach(async () => {
   await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
 });
 
-/** The NX-OS deadline is the driver's own, so the test drives a second, driver-side clock. */
+/** The NX-OS deadline is the driver's own: tests move the harness's driver-side clock. */
 async function start(options: { initialConfig?: string } = {}) {
-  const driverClock = new ManualClock();
-  const harness = await startSimHarness((o) => new NxosDevice(o), ciscoNxosDefinition, {
-    ...options,
-    makeDriver: (session) => new NxosDriver(session, { commandTimeoutMs: 5_000 }, driverClock),
-  });
+  const harness = await startSimHarness((o) => new NxosDevice(o), ciscoNxosDefinition, options);
   harnesses.push(harness);
-  return { ...harness, driverClock };
+  return harness;
 }
 
 const intended =
@@ -124,5 +120,52 @@ describe('cisco_nxos driver over SSH against the NX-OS simulator', () => {
     faults.failCommit = true;
     await expect(second.abort()).rejects.toMatchObject({ code: 'commit_failed' });
     expect(device.runningConfig()).toContain('snmp-server location lab2');
+  });
+
+  it('rolls back on a new session when the caller went away after commit', async () => {
+    const harness = await start();
+    const { device, driverClock, connect } = harness;
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location gone']);
+    await change.commit();
+    await driver.session.close();
+    expect(device.runningConfig()).toContain('snmp-server location gone');
+    driverClock.advance(5 * 60_000);
+    // confirm() waits for the rollback the deadline started on a second login, then reports it.
+    await expect(change.confirm()).rejects.toMatchObject({ code: 'rolled_back' });
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(before);
+    expect(device.checkpoints.size).toBe(0);
+  });
+
+  it('rolls back to the checkpoint at once when the connection drops during commit', async () => {
+    const harness = await start();
+    const { device, faults, connect } = harness;
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location half']);
+    faults.disconnectOn = /^commit$/;
+    const error = await change.commit().catch((e: unknown) => e);
+    expect(isDriverError(error) && error.code).toBe('connection_lost');
+    expect(isDriverError(error) && error.message).toMatch(/rolled back to checkpoint plumbline-/);
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(before);
+  });
+
+  it('says so when the deadline passed and the rollback could not run', async () => {
+    const { device, driverClock, faults, connect } = await start();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location stuck']);
+    await change.commit();
+    faults.failCommit = true;
+    driverClock.advance(5 * 60_000);
+    await expect(change.confirm()).rejects.toMatchObject({
+      code: 'commit_failed',
+      message: expect.stringContaining('deadline passed and rolling back failed'),
+    });
+    expect(device.runningConfig()).toContain('snmp-server location stuck');
+    await change.abort();
+    expect(device.runningConfig()).not.toContain('snmp-server location stuck');
   });
 });

@@ -1,18 +1,18 @@
 import type { CliSession } from './CliSession.ts';
+import { checkConfigLines } from './checkConfigLines.ts';
 import {
   bounded,
   CommandRunner,
   changeName,
-  checkConfigLines,
   cleanConfig,
   configBody,
-  type DriverTimers,
   defaultConfirmMs,
-  realTimers,
 } from './ciscoStyle.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
-import { DriverError } from './DriverError.ts';
+import { DriverError, withOutcome } from './DriverError.ts';
+import { realTimers } from './DriverTimers.ts';
+import { withLiveSession } from './withLiveSession.ts';
 
 /** Privileged, config and config-session prompts (devices.md §1, §8). */
 const promptPattern = /(?:^|\n)[\w.-]{1,63}(?:\(config[\w.\-@/:+]{0,32}\))?[>#]\s?$/;
@@ -31,9 +31,11 @@ export function cleanNxosConfig(output: string): string {
  * `commit()` takes a checkpoint and commits the session atomically; `abort()` or the confirm
  * deadline runs `rollback running-config checkpoint NAME atomic`.
  *
- * Known shortcoming: NX-OS has no confirm timer of its own, so the deadline is kept by this
- * driver and needs the session: if the connection is lost after `commit()` and before
- * `confirm()`, the change stays on the device (with the checkpoint to roll back to by hand).
+ * NX-OS has no confirm timer of its own, so the deadline is kept by this driver. When the
+ * session that committed is gone by then (lost, or closed by a caller that went away), the
+ * rollback runs on a new session from `reopenSession`. Known shortcoming: the deadline lives
+ * in this process; if the process ends between `commit()` and `confirm()`, nothing rolls the
+ * change back, and checkpoint `plumbline-…` on the switch is what a person rolls back to.
  */
 export class NxosDriver implements DeviceDriver {
   readonly platform = 'cisco_nxos';
@@ -42,11 +44,10 @@ export class NxosDriver implements DeviceDriver {
 
   constructor(
     session: CliSession,
-    options: DriverOptions,
-    private readonly timers: DriverTimers = realTimers,
+    private readonly options: DriverOptions,
   ) {
     this.session = session;
-    this.runner = new CommandRunner(session, options.commandTimeoutMs ?? 30_000, errorPattern);
+    this.runner = runnerFor(session, options);
   }
 
   async prepare(): Promise<void> {
@@ -73,21 +74,28 @@ export class NxosDriver implements DeviceDriver {
     await this.runner.send('end');
     const shown = await this.runner.send(`show configuration session ${name}`);
     const confirmMs = options.confirmTimeoutMs ?? defaultConfirmMs;
-    return new NxosPendingChange(this.runner, this.timers, name, shown.trim(), confirmMs);
+    return new NxosPendingChange(this.runner, this.options, name, shown.trim(), confirmMs);
   }
 }
 
-type State = 'staged' | 'committed' | 'rolling_back' | 'rolled_back' | 'confirmed' | 'aborted';
+function runnerFor(session: CliSession, options: DriverOptions): CommandRunner {
+  return new CommandRunner(session, options.commandTimeoutMs ?? 30_000, errorPattern);
+}
+
+type State = 'staged' | 'committed' | 'rolled_back' | 'confirmed' | 'aborted';
 
 class NxosPendingChange implements PendingChange {
   private state: State = 'staged';
   private deadline: { cancel(): void } | undefined;
+  /** Set when the deadline passed: from then on the change can only be rolled back. */
+  private expired = false;
   private rollback: Promise<void> | undefined;
+  private rollbackError: unknown;
   private diff: string;
 
   constructor(
     private readonly runner: CommandRunner,
-    private readonly timers: DriverTimers,
+    private readonly options: DriverOptions,
     private readonly name: string,
     sessionListing: string,
     private readonly confirmMs: number,
@@ -104,6 +112,11 @@ class NxosPendingChange implements PendingChange {
     return this.diff;
   }
 
+  /**
+   * The deadline is armed before the session commit is sent: if the answer never comes (lost
+   * connection, timeout) the commit may or may not have applied, and the checkpoint is
+   * restored at once.
+   */
   async commit(): Promise<void> {
     this.require('staged', 'commit');
     const runner = this.runner;
@@ -113,9 +126,25 @@ class NxosPendingChange implements PendingChange {
       throw e;
     });
     await runner.expect(`configure session ${this.name}`, /Config Session started/);
-    const output = await runner.send('commit');
+    this.state = 'committed';
+    this.deadline = (this.options.timers ?? realTimers).setTimeout(() => {
+      this.expired = true;
+      this.rollBack().catch((error: unknown) => {
+        this.rollbackError = error;
+      });
+    }, this.confirmMs);
+    const output = await runner.send('commit').catch(async (error: unknown) => {
+      const outcome = await this.rollBack().then(
+        () => `rolled back to checkpoint ${this.name}`,
+        (failure: unknown) =>
+          `rolling back to checkpoint ${this.name} failed too (${messageOf(failure)});` +
+          ' the deadline or abort() tries again',
+      );
+      throw withOutcome(error, outcome);
+    });
     if (!/Commit Successful/.test(output)) {
       this.state = 'aborted';
+      this.deadline.cancel();
       await runner.tryAll(['end', `no checkpoint ${this.name}`]);
       throw runner.failure(
         'commit_failed',
@@ -124,10 +153,6 @@ class NxosPendingChange implements PendingChange {
         'expected "Commit Successful"',
       );
     }
-    this.state = 'committed';
-    this.deadline = this.timers.setTimeout(() => {
-      this.rollback = this.rollBack().catch(() => undefined);
-    }, this.confirmMs);
     const patch = await runner.send(
       `show diff rollback-patch checkpoint ${this.name} running-config`,
     );
@@ -135,7 +160,7 @@ class NxosPendingChange implements PendingChange {
   }
 
   async confirm(): Promise<void> {
-    await this.rollback;
+    await this.rollback?.catch(() => undefined);
     if (this.state === 'rolled_back') {
       throw this.runner.failure(
         'rolled_back',
@@ -143,7 +168,23 @@ class NxosPendingChange implements PendingChange {
         `rolled back to checkpoint ${this.name} after ${this.confirmMs} ms without confirm`,
       );
     }
+    if (this.expired) {
+      throw this.runner.failure(
+        'commit_failed',
+        'confirm',
+        `the ${this.confirmMs} ms deadline passed and rolling back failed: ` +
+          `${messageOf(this.rollbackError)}; the change is still on the switch (abort() retries)`,
+      );
+    }
     this.require('committed', 'confirm');
+    if (this.runner.session.closed) {
+      throw new DriverError(
+        'connection_lost',
+        `${this.runner.device}: cannot confirm, the session is closed; the change is rolled` +
+          ' back at its deadline, or at once by abort()',
+        { device: this.runner.device },
+      );
+    }
     this.deadline?.cancel();
     this.state = 'confirmed';
     await this.runner.tryAll([`no checkpoint ${this.name}`]);
@@ -156,7 +197,7 @@ class NxosPendingChange implements PendingChange {
   }
 
   async abort(): Promise<void> {
-    await this.rollback;
+    await this.rollback?.catch(() => undefined);
     if (this.state === 'staged') {
       this.state = 'aborted';
       await this.discardSession();
@@ -165,20 +206,42 @@ class NxosPendingChange implements PendingChange {
     if (this.state === 'committed') await this.rollBack();
   }
 
-  private async rollBack(): Promise<void> {
-    if (this.state !== 'committed') return;
-    this.state = 'rolling_back';
-    this.deadline?.cancel();
-    const command = `rollback running-config checkpoint ${this.name} atomic`;
-    const output = await this.runner.send(command);
-    if (!/Rollback completed successfully/.test(output)) {
-      this.state = 'committed';
-      throw this.runner.failure('commit_failed', command, output.trim(), 'a completed rollback');
-    }
-    this.state = 'rolled_back';
-    await this.runner.tryAll([`no checkpoint ${this.name}`, 'no terminal dont-ask']);
+  /** Rolls back to the checkpoint once, whoever asks first; a failure allows a retry. */
+  private rollBack(): Promise<void> {
+    if (this.rollback !== undefined) return this.rollback;
+    if (this.state !== 'committed') return Promise.resolve();
+    this.rollback = this.restoreCheckpoint().then(
+      () => {
+        this.deadline?.cancel();
+        this.state = 'rolled_back';
+      },
+      (error: unknown) => {
+        this.rollback = undefined;
+        throw error;
+      },
+    );
+    return this.rollback;
   }
 
+  private restoreCheckpoint(): Promise<void> {
+    const command = `rollback running-config checkpoint ${this.name} atomic`;
+    const manualStep = `run "${command}" on the switch by hand`;
+    const reopen = this.options.reopenSession;
+    return withLiveSession(this.runner.session, reopen, manualStep, async (live, reopened) => {
+      const runner = reopened ? runnerFor(live, this.options) : this.runner;
+      if (reopened) {
+        await new NxosDriver(live, this.options).prepare();
+        await runner.checked('terminal dont-ask', 'protocol_error');
+      }
+      const output = await runner.send(command);
+      if (!/Rollback completed successfully/.test(output)) {
+        throw runner.failure('commit_failed', command, output.trim(), 'a completed rollback');
+      }
+      await runner.tryAll([`no checkpoint ${this.name}`, 'no terminal dont-ask']);
+    });
+  }
+
+  /** Drops the uncommitted configuration session; a closed session leaves it on the switch. */
   private async discardSession(): Promise<void> {
     await this.runner.tryAll([`configure session ${this.name}`, 'abort']);
   }
@@ -191,6 +254,10 @@ class NxosPendingChange implements PendingChange {
       { device: this.runner.device },
     );
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The patch after NX-OS's `Generating Rollback Patch` line; `` for an empty patch. */

@@ -2,9 +2,10 @@ import type { Logger } from '@plumbline/log';
 import { z } from 'zod';
 import type { DeviceDriver, Platform } from './DeviceDriver.ts';
 import { DriverError } from './DriverError.ts';
+import type { DriverTimers } from './DriverTimers.ts';
 import { driverDefinitions } from './driverDefinitions.ts';
 import type { HostKeyStore } from './HostKeyStore.ts';
-import { type JumpHost, openCliSession } from './openCliSession.ts';
+import { type JumpHost, type OpenCliSessionOptions, openCliSession } from './openCliSession.ts';
 
 export interface ConnectDeviceOptions {
   /** Nautobot's `network_driver`, e.g. `cisco_ios`. */
@@ -12,16 +13,26 @@ export interface ConnectDeviceOptions {
   host: string;
   port: number;
   username: string;
+  /** Used for password and keyboard-interactive logins, never in messages or logs. */
   password?: string;
+  /** OpenSSH or PEM private key text. */
   privateKey?: string | Buffer;
   passphrase?: string;
+  /** Pins every hop's host key; `FileHostKeyStore` keeps them across runs. */
   hostKeyStore: HostKeyStore;
+  /** Dialled in order, each through the previous one; the device through the last. */
   jumpHosts?: readonly JumpHost[];
+  /** Per hop, TCP connect to logged in, and the first prompt; default 15 s. */
   connectTimeoutMs?: number;
+  /** Per command; default 30 s. */
   commandTimeoutMs?: number;
+  /** Bytes one command may print, escapes included; default 16 MiB. */
   maxOutputBytes?: number;
+  /** Pager prompts answered for one command; default 10000. */
   maxPages?: number;
   logger?: Logger;
+  /** Connect, command and driver-side confirm deadlines; tests pass a manual clock. */
+  timers?: DriverTimers;
 }
 
 const positiveMs = z
@@ -61,10 +72,11 @@ const optionsSchema = z.object({
 
 /**
  * Opens an SSH session with the platform's prompt, pager and algorithms, makes its driver and
- * prepares it (paging off). The caller closes `driver.session` when done.
+ * prepares it (paging off). The caller closes `driver.session` when done. The driver may open
+ * further sessions with the same options to roll back a change whose session was lost.
  */
 export async function connectDevice(options: ConnectDeviceOptions): Promise<DeviceDriver> {
-  const { hostKeyStore, logger, ...plain } = options;
+  const { hostKeyStore, logger, timers, ...plain } = options;
   const parsed = optionsSchema.safeParse(plain);
   const device = `${String(options.host)}:${String(options.port)}`;
   if (!parsed.success) {
@@ -75,17 +87,17 @@ export async function connectDevice(options: ConnectDeviceOptions): Promise<Devi
       { device },
     );
   }
-  const definition = driverDefinitions[parsed.data.platform as Platform];
+  const { jumpHosts, platform, ...direct } = parsed.data;
+  const definition = driverDefinitions[platform as Platform];
   if (definition === undefined) {
     const known = Object.keys(driverDefinitions).sort().join(', ');
     throw new DriverError(
       'unsupported_platform',
-      `${device}: no driver for network_driver "${parsed.data.platform}" (supported: ${known})`,
+      `${device}: no driver for network_driver "${platform}" (supported: ${known})`,
       { device },
     );
   }
-  const { jumpHosts, ...direct } = parsed.data;
-  const session = await openCliSession({
+  const sessionOptions: OpenCliSessionOptions = {
     ...withoutUndefined(direct),
     ...(jumpHosts === undefined ? {} : { jumpHosts: jumpHosts.map(withoutUndefined) }),
     hostKeyStore,
@@ -95,12 +107,18 @@ export async function connectDevice(options: ConnectDeviceOptions): Promise<Devi
       ? {}
       : { legacyAlgorithms: definition.legacyAlgorithms }),
     ...(logger === undefined ? {} : { logger }),
-  });
+    ...(timers === undefined ? {} : { timers }),
+  };
+  const reopenSession = () => openCliSession(sessionOptions);
+  const session = await reopenSession();
   try {
-    const driver = definition.create(
-      session,
-      options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs },
-    );
+    const driver = definition.create(session, {
+      reopenSession,
+      ...(timers === undefined ? {} : { timers }),
+      ...(options.commandTimeoutMs === undefined
+        ? {}
+        : { commandTimeoutMs: options.commandTimeoutMs }),
+    });
     await driver.prepare();
     return driver;
   } catch (error) {

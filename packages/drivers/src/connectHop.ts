@@ -1,6 +1,8 @@
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig, type NegotiatedAlgorithms } from 'ssh2';
+import type { SshAlgorithms } from './CliSession.ts';
 import { DriverError } from './DriverError.ts';
+import type { DriverTimers } from './DriverTimers.ts';
 import type { HostKeyStore } from './HostKeyStore.ts';
 import { hostKeyFingerprint } from './hostKeyFingerprint.ts';
 import { legacyClientAlgorithms } from './sshAlgorithms.ts';
@@ -18,6 +20,7 @@ export interface HopOptions {
   hostKeyStore: HostKeyStore;
   legacyAlgorithms?: boolean;
   connectTimeoutMs: number;
+  timers: DriverTimers;
   /** The tunnel through the previous hop, for a host behind jump hosts. */
   sock?: Duplex;
 }
@@ -29,24 +32,35 @@ const unreachableCodes = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
   'EPIPE',
 ]);
 
-/** Connects and logs in to one SSH server, with host-key pinning; errors are DriverErrors. */
-export function connectHop(options: HopOptions): Promise<Client> {
+export interface Hop {
+  client: Client;
+  algorithms: SshAlgorithms;
+}
+
+/**
+ * Connects and logs in to one SSH server, with host-key pinning; errors are DriverErrors. The
+ * deadline covers TCP connect, handshake and authentication, and is this function's own
+ * (ssh2's `readyTimeout` is off) so that tests can pass it on a manual clock.
+ */
+export function connectHop(options: HopOptions): Promise<Hop> {
   const device = `${options.host}:${options.port}`;
-  const keyCheck: { mismatch?: { expected: string; actual: string }; storeError?: unknown } = {};
+  const keyCheck: KeyCheck = {};
   return new Promise((resolve, reject) => {
     const client = new SshClient();
     let settled = false;
-    const timer = setTimeout(() => {
+    let algorithms: SshAlgorithms | undefined;
+    const deadline = options.timers.setTimeout(() => {
       fail(
         new DriverError(
           'timeout',
-          `${device}: no SSH login within ${options.connectTimeoutMs} ms`,
-          {
-            device,
-          },
+          `${device}: no SSH login within ${options.connectTimeoutMs} ms; check that the` +
+            ' address is an SSH server and that nothing between drops the connection',
+          { device },
         ),
       );
     }, options.connectTimeoutMs);
@@ -54,8 +68,9 @@ export function connectHop(options: HopOptions): Promise<Client> {
     function fail(error: DriverError): void {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      client.end();
+      deadline.cancel();
+      // destroy, not end: a peer that never spoke SSH would never answer a polite close.
+      client.destroy();
       reject(error);
     }
 
@@ -63,11 +78,14 @@ export function connectHop(options: HopOptions): Promise<Client> {
       // Every prompt gets the password: devices ask one `Password:` question at most.
       finish(prompts.map(() => options.password ?? ''));
     });
+    client.on('handshake', (negotiated) => {
+      algorithms = clientToServer(negotiated);
+    });
     client.once('ready', () => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      resolve(client);
+      deadline.cancel();
+      resolve({ client, algorithms: algorithms ?? unknownAlgorithms });
     });
     client.on('error', (error) => fail(toConnectError(error, device, keyCheck)));
     client.once('close', () =>
@@ -81,16 +99,34 @@ export function connectHop(options: HopOptions): Promise<Client> {
   });
 }
 
-function connectConfig(
-  options: HopOptions,
-  keyCheck: { mismatch?: { expected: string; actual: string }; storeError?: unknown },
-  device: string,
-): ConnectConfig {
+interface KeyCheck {
+  mismatch?: { expected: string; actual: string };
+  storeError?: unknown;
+}
+
+const unknownAlgorithms: SshAlgorithms = {
+  kex: 'unknown',
+  serverHostKey: 'unknown',
+  cipher: 'unknown',
+  mac: 'unknown',
+};
+
+function clientToServer(negotiated: NegotiatedAlgorithms): SshAlgorithms {
+  return {
+    kex: negotiated.kex,
+    serverHostKey: negotiated.serverHostKey,
+    cipher: negotiated.cs.cipher,
+    // AEAD ciphers (AES-GCM, chacha20-poly1305) carry their own MAC; ssh2 reports it empty.
+    mac: negotiated.cs.mac === '' ? 'implicit' : negotiated.cs.mac,
+  };
+}
+
+function connectConfig(options: HopOptions, keyCheck: KeyCheck, device: string): ConnectConfig {
   const config: ConnectConfig = {
     host: options.host,
     port: options.port,
     username: options.username,
-    readyTimeout: options.connectTimeoutMs,
+    readyTimeout: 0,
     tryKeyboard: options.password !== undefined,
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
       pinHostKey(options.hostKeyStore, device, key, keyCheck).then(verify, (error: unknown) => {
@@ -111,7 +147,7 @@ async function pinHostKey(
   store: HostKeyStore,
   device: string,
   key: Buffer,
-  keyCheck: { mismatch?: { expected: string; actual: string } },
+  keyCheck: KeyCheck,
 ): Promise<boolean> {
   const actual = hostKeyFingerprint(key);
   const expected = await store.get(device);
@@ -127,7 +163,7 @@ async function pinHostKey(
 function toConnectError(
   error: Error & { level?: string; code?: string },
   device: string,
-  keyCheck: { mismatch?: { expected: string; actual: string }; storeError?: unknown },
+  keyCheck: KeyCheck,
 ): DriverError {
   if (keyCheck.mismatch !== undefined) {
     const { expected, actual } = keyCheck.mismatch;
@@ -151,9 +187,6 @@ function toConnectError(
       { device },
       { cause: error },
     );
-  }
-  if (error.level === 'client-timeout') {
-    return new DriverError('timeout', `${device}: SSH handshake timed out`, { device });
   }
   if (error.code !== undefined && unreachableCodes.has(error.code)) {
     return new DriverError('unreachable', `${device}: ${error.code}: ${error.message}`, { device });

@@ -2,7 +2,6 @@ export { aristaEosDefinition, cleanEosConfig, EosDriver } from './arista_eos.ts'
 export type { CliSession, SendOptions } from './CliSession.ts';
 export { ciscoIosDefinition, cleanIosConfig, IosDriver } from './cisco_ios.ts';
 export { ciscoNxosDefinition, cleanNxosConfig, NxosDriver } from './cisco_nxos.ts';
-export type { DriverTimers } from './ciscoStyle.ts';
 export { type ConnectDeviceOptions, connectDevice } from './connectDevice.ts';
 export type {
   DeviceDriver,
@@ -17,6 +16,7 @@ export {
   type DriverErrorDetails,
   isDriverError,
 } from './DriverError.ts';
+export { type DriverTimers, realTimers } from './DriverTimers.ts';
 export { driverDefinitions } from './driverDefinitions.ts';
 export { frrDriver } from './frr.ts';
 export { FileHostKeyStore, type HostKeyStore, MemoryHostKeyStore } from './HostKeyStore.ts';

@@ -1,4 +1,5 @@
 import type { CliSession } from './CliSession.ts';
+import { checkConfigLines } from './checkConfigLines.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
@@ -25,7 +26,6 @@ const errorPattern = new RegExp(
     'invalid numeric value|is ambiguous|No valid completions)',
 );
 const defaultConfirmMs = 5 * 60_000;
-const maxLineLength = 4096;
 
 type Stage = 'staged' | 'committed' | 'confirmed' | 'aborted';
 
@@ -58,7 +58,7 @@ export class JunosDriver implements DeviceDriver {
   }
 
   async stage(lines: readonly string[], options: StageOptions = {}): Promise<PendingChange> {
-    for (const line of lines) checkLine(this.session.device, line);
+    checkConfigLines(this.session.device, lines);
     const confirmMs = options.confirmTimeoutMs ?? defaultConfirmMs;
     const entered = await this.send('configure exclusive');
     if (!/Entering configuration mode/.test(entered)) {
@@ -299,27 +299,6 @@ function stripEditLines(output: string): string {
 /** Junos counts commit-confirmed time in whole minutes; never less than asked for. */
 function minutesFor(confirmMs: number): number {
   return Math.min(65_535, Math.max(1, Math.ceil(confirmMs / 60_000)));
-}
-
-/** A line must be one printable Junos statement: control bytes would end `load` early. */
-/** Control bytes would end Junos `load` input early or send keys to the pager. */
-function hasControlCharacter(line: string): boolean {
-  for (const char of line) {
-    const code = char.charCodeAt(0);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-
-function checkLine(device: string, line: string): void {
-  if (line.length > maxLineLength || hasControlCharacter(line)) {
-    throw new DriverError(
-      'command_rejected',
-      `${device}: refusing a configuration line with a control character or over` +
-        ` ${maxLineLength} characters`,
-      { device, line: line.slice(0, 200) },
-    );
-  }
 }
 
 function firstLines(output: string): string {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planInventory } from '../../../test/lab/seed/planInventory.ts';
 import { isDriverError } from './DriverError.ts';
 import { nokiaSrosDefinition, SrosDriver } from './nokia_sros.ts';
-import { type SimHarness, startSimHarness } from './testing/ciscoSimHarness.ts';
+import { type SimHarness, startSimHarness } from './testing/startSimHarness.ts';
 
 const harnesses: SimHarness<SrosDevice>[] = [];
 

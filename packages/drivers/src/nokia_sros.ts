@@ -1,4 +1,5 @@
 import type { CliSession } from './CliSession.ts';
+import { checkConfigLines } from './checkConfigLines.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
@@ -11,7 +12,6 @@ const promptPattern = new RegExp(`${mdCliPrompt.source}|${classicPrompt.source}`
 const errorPattern = /(?:^|\n)(?:MINOR|MAJOR|CRITICAL): [^\n]*/;
 const volatilePattern = /^# (?:Generated|Last modified|Finished) /;
 const defaultConfirmMs = 5 * 60_000;
-const maxLineLength = 4096;
 /**
  * Commands that would end or commit the candidate behind the driver's back (a `commit` line
  * would commit without the confirmed timer); configuration lines may not use them.
@@ -81,7 +81,8 @@ export class SrosDriver implements DeviceDriver {
         { device: this.session.device },
       );
     }
-    for (const line of lines) checkLine(this.session.device, line);
+    checkConfigLines(this.session.device, lines);
+    for (const line of lines) checkSessionCommand(this.session.device, line);
     const entered = await this.send('edit-config private');
     if (!/Entering private configuration mode/.test(entered)) {
       throw rejected(this.session.device, 'edit-config private', entered);
@@ -239,24 +240,8 @@ function minutesFor(confirmMs: number): number {
   return Math.min(168 * 60, Math.max(1, Math.ceil(confirmMs / 60_000)));
 }
 
-/** Control bytes would end Junos `load` input early or send keys to the pager. */
-function hasControlCharacter(line: string): boolean {
-  for (const char of line) {
-    const code = char.charCodeAt(0);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-
-function checkLine(device: string, line: string): void {
-  if (line.length > maxLineLength || hasControlCharacter(line)) {
-    throw new DriverError(
-      'command_rejected',
-      `${device}: refusing a configuration line with a control character or over` +
-        ` ${maxLineLength} characters`,
-      { device, line: line.slice(0, 200) },
-    );
-  }
+/** Refuses a line that would commit or leave the candidate behind the driver's back. */
+function checkSessionCommand(device: string, line: string): void {
   const verb = line.trim().replace(/^\/+/, '').split(/\s+/)[0] ?? '';
   if (sessionCommands.has(verb)) {
     throw new DriverError(

@@ -4,6 +4,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import type { CliSession } from './CliSession.ts';
 import { connectHop } from './connectHop.ts';
 import { DriverError } from './DriverError.ts';
+import { type DriverTimers, realTimers } from './DriverTimers.ts';
 import type { HostKeyStore } from './HostKeyStore.ts';
 import { SshCliSession } from './SshCliSession.ts';
 
@@ -42,6 +43,8 @@ export interface OpenCliSessionOptions extends SshCredentials {
   /** Pager prompts answered for one command before giving up; default 10000. */
   maxPages?: number;
   logger?: Logger;
+  /** Connect and command deadlines; tests pass a manual clock. */
+  timers?: DriverTimers;
 }
 
 export const defaultConnectTimeoutMs = 15_000;
@@ -56,40 +59,47 @@ export const defaultMaxPages = 10_000;
  */
 export async function openCliSession(options: OpenCliSessionOptions): Promise<CliSession> {
   const connectTimeoutMs = options.connectTimeoutMs ?? defaultConnectTimeoutMs;
+  const timers = options.timers ?? realTimers;
   const clients: Client[] = [];
   try {
     let sock: Duplex | undefined;
     const hops = options.jumpHosts ?? [];
     for (const [index, hop] of hops.entries()) {
-      const client = await connectHop({
+      const { client } = await connectHop({
         ...credentialsOf(hop),
         host: hop.host,
         port: hop.port,
         hostKeyStore: options.hostKeyStore,
         connectTimeoutMs,
+        timers,
         ...(sock === undefined ? {} : { sock }),
       });
       clients.unshift(client);
       const next = hops[index + 1] ?? options;
       sock = await forwardTo(client, next.host, next.port, `${hop.host}:${hop.port}`);
     }
-    const deviceClient = await connectHop({
+    const device = `${options.host}:${options.port}`;
+    const { client: deviceClient, algorithms } = await connectHop({
       ...credentialsOf(options),
       host: options.host,
       port: options.port,
       hostKeyStore: options.hostKeyStore,
       connectTimeoutMs,
+      timers,
       ...(options.legacyAlgorithms === undefined
         ? {}
         : { legacyAlgorithms: options.legacyAlgorithms }),
       ...(sock === undefined ? {} : { sock }),
     });
     clients.unshift(deviceClient);
-    const channel = await openShell(deviceClient, `${options.host}:${options.port}`);
+    options.logger?.debug({ device, ...algorithms }, 'ssh connected');
+    const channel = await openShell(deviceClient, device);
     const session = new SshCliSession({
-      device: `${options.host}:${options.port}`,
+      device,
       channel,
       clients,
+      algorithms,
+      timers,
       promptPattern: options.promptPattern,
       commandTimeoutMs: options.commandTimeoutMs ?? defaultCommandTimeoutMs,
       maxOutputBytes: options.maxOutputBytes ?? defaultMaxOutputBytes,
