@@ -133,6 +133,32 @@ describe('EOS simulator', () => {
     expect(device.hostname).toBe('sw1');
   });
 
+  it('takes a multi-line banner motd up to EOF, shows it in the config and greets with it', async () => {
+    const { device, cli } = start();
+    expect(cli.greeting()).toBe('');
+    await run(cli, 'configure');
+    expect(await run(cli, 'banner motd')).toBe(
+      "Enter TEXT message.  Type 'EOF' on its own line to end.\n",
+    );
+    expect(cli.prompt()).toBe('');
+    await run(cli, 'Authorised access only', '', '  (indented stays)', 'EOF');
+    expect(cli.prompt()).toBe('sw1(config)#');
+    const shown = await run(cli, 'show running-config');
+    expect(shown).toContain('banner motd\nAuthorised access only\n\n  (indented stays)\nEOF\n!\n');
+    expect(device.openSession('admin').greeting()).toBe(
+      'Authorised access only\n\n  (indented stays)\n',
+    );
+    const restarted = new EosDevice({
+      hostname: 'sw1',
+      clock: new ManualClock(),
+      faults: {},
+      initialConfig: device.runningConfig(),
+    });
+    expect(restarted.runningConfig()).toBe(device.runningConfig());
+    await run(cli, 'no banner motd', 'end');
+    expect(device.runningConfig()).not.toContain('banner');
+  });
+
   it('fails the next commit under failCommit and keeps the session open', async () => {
     const { faults, device, cli } = start();
     Object.assign(faults, { failCommit: true });

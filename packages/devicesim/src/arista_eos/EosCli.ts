@@ -1,12 +1,20 @@
 import type { CliReply } from '../DeviceCli.ts';
 import type { ConfigSession } from '../hierarchical/ConfigSession.ts';
-import { ConfigTree } from '../hierarchical/ConfigTree.ts';
+import {
+  ConfigTree,
+  insertChild,
+  removeChild,
+  textBlockEnd,
+  textBlockNode,
+} from '../hierarchical/ConfigTree.ts';
 import { type ExecCommand, HierarchicalCli } from '../hierarchical/HierarchicalCli.ts';
 import { unifiedDiff } from '../hierarchical/unifiedDiff.ts';
 import type { EosDevice } from './EosDevice.ts';
 
 /** Timers are limited to a day here; EOS's own upper bound is not in devices.md. */
 const maxTimerMs = 24 * 3_600_000;
+/** Longest banner kept; further lines are dropped, so a runaway paste stays bounded. */
+const maxBannerLines = 200;
 
 /**
  * One EOS login: config sessions with `commit`, `commit timer`, `abort` and
@@ -15,6 +23,49 @@ const maxTimerMs = 24 * 3_600_000;
  */
 export class EosCli extends HierarchicalCli<EosDevice> {
   private session: ConfigSession | undefined;
+  /** While a `banner motd` is being typed: its header and the lines so far. */
+  private banner: { header: string; lines: string[] } | undefined;
+
+  /** The `banner motd` text, as EOS prints it after login. */
+  override greeting(): string {
+    const motd = this.device.running.root.children.find(
+      (child) => child.textBlock === true && child.text === 'banner motd',
+    );
+    return motd === undefined ? '' : motd.children.map((line) => `${line.text}\n`).join('');
+  }
+
+  override prompt(): string {
+    return this.banner === undefined ? super.prompt() : '';
+  }
+
+  override execute(line: string): CliReply | Promise<CliReply> {
+    const banner = this.banner;
+    if (banner === undefined) return super.execute(line);
+    if (line.trim() !== textBlockEnd) {
+      if (banner.lines.length < maxBannerLines) banner.lines.push(line);
+      return { output: '' };
+    }
+    this.banner = undefined;
+    const root = this.configTree().root;
+    const old = root.children.find(
+      (child) => child.textBlock === true && child.text === banner.header,
+    );
+    if (old !== undefined) removeChild(root, old);
+    const node = textBlockNode(banner.header, banner.lines);
+    insertChild(root, node, this.device.dialect.grammar.format, true);
+    this.configChanged();
+    return { output: '' };
+  }
+
+  interrupt(): CliReply {
+    this.banner = undefined;
+    return { output: '' };
+  }
+
+  override disconnect(): void {
+    this.banner = undefined;
+    super.disconnect();
+  }
 
   protected override configTree(): ConfigTree {
     return this.session?.candidate ?? this.device.running;
@@ -56,6 +107,11 @@ export class EosCli extends HierarchicalCli<EosDevice> {
   }
 
   protected override vendorConfigCommand(line: string): CliReply | undefined {
+    const bannerHeader = /^banner\s+(motd|login)$/i.exec(line)?.[1];
+    if (bannerHeader !== undefined) {
+      this.banner = { header: `banner ${bannerHeader.toLowerCase()}`, lines: [] };
+      return { output: "Enter TEXT message.  Type 'EOF' on its own line to end.\n" };
+    }
     const session = this.session;
     if (session === undefined) return undefined;
     if (line === 'abort') {

@@ -8,6 +8,7 @@ export const eosFormat: TreeFormat = {
   closers: {},
   headerPattern: /^! (Command|device|boot system|Time):/,
   endLine: true,
+  textBlocks: ['banner login', 'banner motd'],
 };
 
 /** EOS prompt names for interfaces: `Et1`, `Lo0`, `Ma1`, `Po10`, `Vl20`. */

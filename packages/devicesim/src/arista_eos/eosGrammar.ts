@@ -34,6 +34,9 @@ export const eosConfigModes = compileModes({
     'username <word> | secret <line>',
     'vlan <int> => vlan',
     'management api http-commands => mgmt-api',
+    // Typed, these start free-text input (EosCli); here they serve `no banner motd`.
+    'banner login',
+    'banner motd',
   ],
   vrf: ['description | <line>', 'rd | <word>'],
   if: [

@@ -128,6 +128,17 @@ describe('NX-OS simulator', () => {
     expect(device.hostname).toBe('n1');
   });
 
+  it('greets with the NX-OS copyright lines, then a configured motd banner', async () => {
+    const { device, cli } = start();
+    expect(cli.greeting()).toMatch(/^Cisco Nexus Operating System \(NX-OS\) Software\n/);
+    expect(cli.greeting()).not.toContain('Authorised');
+    await run(cli, 'configure terminal', 'banner motd #Authorised access only#', 'end');
+    expect(device.runningConfig()).toContain('banner motd #Authorised access only#');
+    expect(device.openSession('admin').greeting()).toMatch(
+      /All rights reserved\.\nAuthorised access only\n$/,
+    );
+  });
+
   it('saves with copy running-config startup-config', async () => {
     const { device, cli } = start();
     await run(cli, 'configure terminal', 'hostname saved', 'end');

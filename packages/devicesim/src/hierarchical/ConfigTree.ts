@@ -9,6 +9,8 @@ export interface ConfigNode {
   children: ConfigNode[];
   /** A `!` or blank line that only separates blocks. */
   separator?: boolean;
+  /** A block of free text (EOS `banner motd`): children are raw lines, ended by `EOF`. */
+  textBlock?: boolean;
 }
 
 export interface TreeFormat {
@@ -22,7 +24,12 @@ export interface TreeFormat {
   headerPattern: RegExp;
   /** The device ends the configuration with `end` (IOS, EOS). */
   endLine: boolean;
+  /** Top-level lines whose body is free text up to a line `EOF` (EOS `banner motd`). */
+  textBlocks?: readonly string[];
 }
+
+/** The line that ends a text block. */
+export const textBlockEnd = 'EOF';
 
 export class ConfigTree {
   constructor(readonly root: ConfigNode = { text: '', children: [] }) {}
@@ -36,10 +43,19 @@ export class ConfigTree {
     while (lines.length > 0 && (lines.at(-1) ?? '').trim() === '') lines.pop();
     if (format.endLine && lines.at(-1)?.trim() === 'end') lines.pop();
     let inHeader = true;
-    for (const raw of lines) {
+    for (let index = 0; index < lines.length; index++) {
+      const raw = lines[index] ?? '';
       if (inHeader && format.headerPattern.test(raw)) continue;
       inHeader = false;
       const text = raw.trim();
+      if (format.textBlocks?.includes(raw) === true) {
+        const end = lines.indexOf(textBlockEnd, index + 1);
+        const body = lines.slice(index + 1, end === -1 ? lines.length : end);
+        root.children.push(textBlockNode(raw, body));
+        open.splice(1);
+        index = end === -1 ? lines.length : end;
+        continue;
+      }
       const indent = raw.length - raw.trimStart().length;
       if (closerWords.has(text)) continue;
       const separator = text === '' || text === '!';
@@ -62,6 +78,10 @@ export class ConfigTree {
     const lines: string[] = [];
     const walk = (node: ConfigNode, depth: number) => {
       for (const child of node.children) {
+        if (child.textBlock === true) {
+          lines.push(child.text, ...child.children.map((line) => line.text), textBlockEnd);
+          continue;
+        }
         const pad = child.text === '' ? '' : format.indent.repeat(depth);
         lines.push(pad + child.text);
         walk(child, depth + 1);
@@ -93,7 +113,13 @@ export class ConfigTree {
 function cloneNode(node: ConfigNode): ConfigNode {
   const copy: ConfigNode = { text: node.text, children: node.children.map(cloneNode) };
   if (node.separator) copy.separator = true;
+  if (node.textBlock) copy.textBlock = true;
   return copy;
+}
+
+/** A text block (`banner motd` and its lines), kept verbatim. */
+export function textBlockNode(header: string, body: readonly string[]): ConfigNode {
+  return { text: header, children: body.map((text) => ({ text, children: [] })), textBlock: true };
 }
 
 /**

@@ -66,6 +66,18 @@ describe('Junos simulator', () => {
     expect(cli.execute('show configuration | display set | no-more').pageable).toBe(false);
   });
 
+  it('greets with the committed system login message, then the version line', () => {
+    const { cli, device } = makeDevice();
+    expect(cli.greeting()).toBe('--- JUNOS 23.4R1.9 built 2023-12-08 03:39:53 UTC\n');
+    cli.execute('configure');
+    cli.execute('set system login message "Authorised access only\\nSecond line"');
+    expect(device.openSession('x').greeting()).not.toContain('Authorised');
+    cli.execute('commit');
+    expect(device.openSession('x').greeting()).toBe(
+      'Authorised access only\nSecond line\n\n--- JUNOS 23.4R1.9 built 2023-12-08 03:39:53 UTC\n',
+    );
+  });
+
   it('prints a caret and unknown command for a bad operational command', () => {
     const { cli } = makeDevice();
     expect(cli.execute('shwo version').output).toBe(`${' '.repeat(14)}^\nunknown command.`);

@@ -41,8 +41,13 @@ export class JunosCli implements DeviceCli {
     this.terminal = terminal;
   }
 
+  /** `system login message` (its `\n` escapes as line breaks), then the version line. */
   greeting(): string {
-    return `--- JUNOS ${junosVersion} built 2023-12-08 03:39:53 UTC\n`;
+    const message = this.device.running
+      .list()
+      .find((s) => s.length === 4 && s[0] === 'system' && s[1] === 'login' && s[2] === 'message');
+    const banner = message?.[3] === undefined ? '' : `${message[3].replace(/\\n/g, '\n')}\n\n`;
+    return `${banner}--- JUNOS ${junosVersion} built 2023-12-08 03:39:53 UTC\n`;
   }
 
   prompt(): string {

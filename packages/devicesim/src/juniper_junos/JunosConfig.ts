@@ -45,6 +45,7 @@ const singleValued = new Set([
   'local-address',
   'local-as',
   'location',
+  'message',
   'metric',
   'mtu',
   'peer-as',

@@ -22,7 +22,7 @@ export class SrosClassicCli implements DeviceCli {
   }
 
   greeting(): string {
-    return '';
+    return this.device.motd();
   }
 
   prompt(): string {

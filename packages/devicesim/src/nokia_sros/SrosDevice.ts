@@ -55,6 +55,17 @@ export class SrosDevice implements SimDevice {
     return item?.leaf?.slice(5).replace(/^"|"$/g, '') ?? this.hostname;
   }
 
+  /** `system login-control motd text`, printed after login; `\n` in it breaks the line. */
+  motd(): string {
+    const item = this.running.list().find((i) => {
+      const [system, loginControl, motd] = i.path;
+      return system === 'system' && loginControl === 'login-control' && motd === 'motd';
+    });
+    const text = item?.leaf?.startsWith('text ') === true ? item.leaf.slice(5) : undefined;
+    if (text === undefined) return '';
+    return `${text.replace(/^"|"$/g, '').replace(/\\n/g, '\n')}\n`;
+  }
+
   openSession(username: string): SrosMdCli | SrosClassicCli {
     this.nextSession += 1;
     return this.classicCli

@@ -72,6 +72,23 @@ describe('SR OS MD-CLI simulator', () => {
     expect(cli.prompt()).toBe('\n*(pr)[/]\nA:admin@pe1# ');
   });
 
+  it('greets with the committed login-control motd, in MD-CLI and classic alike', () => {
+    const { cli, device } = makeDevice();
+    expect(cli.greeting()).toBe('');
+    cli.execute('edit-config private');
+    cli.execute('/configure system login-control motd text "Authorised access only"');
+    cli.execute('commit');
+    expect(device.openSession('admin').greeting()).toBe('Authorised access only\n');
+    const classic = new SrosDevice({
+      hostname: 'pe1',
+      initialConfig: device.runningConfig(),
+      clock: new ManualClock(),
+      faults: {},
+      classicCli: true,
+    });
+    expect(classic.openSession('admin').greeting()).toBe('Authorised access only\n');
+  });
+
   it('turns paging off with environment more false', () => {
     const { cli } = makeDevice();
     expect(cli.pager()?.linesPerPage).toBe(24);

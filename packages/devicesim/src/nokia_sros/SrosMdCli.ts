@@ -47,7 +47,7 @@ export class SrosMdCli implements DeviceCli {
   }
 
   greeting(): string {
-    return '';
+    return this.device.motd();
   }
 
   prompt(): string {

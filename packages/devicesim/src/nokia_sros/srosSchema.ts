@@ -25,6 +25,7 @@ const containers = new Set([
   'log',
   'login-control',
   'management-interface',
+  'motd',
   'mpls',
   'netconf',
   'ntp',
@@ -93,6 +94,7 @@ const leaves = new Set([
   'prefix-length',
   'router-id',
   'service-id',
+  'text',
   'type',
   'vlan',
 ]);
@@ -113,6 +115,7 @@ const quotedValues = new Set([
   'router',
   'router-instance',
   'syslog',
+  'text',
   'user',
   'vprn',
   'ies',
