@@ -81,6 +81,12 @@ describe('Junos simulator', () => {
   it('prints a caret and unknown command for a bad operational command', () => {
     const { cli } = makeDevice();
     expect(cli.execute('shwo version').output).toBe(`${' '.repeat(14)}^\nunknown command.`);
+    expect(cli.execute('show bogus').output).toBe(
+      `${' '.repeat(19)}^\nsyntax error, expecting <command>.`,
+    );
+    expect(cli.execute('show').output).toBe(
+      `${' '.repeat(19)}^\nsyntax error, expecting <command>.`,
+    );
   });
 
   it('refuses a bad set statement with syntax error and leaves the candidate alone', () => {

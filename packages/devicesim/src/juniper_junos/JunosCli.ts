@@ -15,6 +15,8 @@ const enteringWarning = 'warning: uncommitted changes will be discarded on exit'
 const maxLoadLines = 100_000;
 
 const mutatingVerbs = new Set(['set', 'delete', 'load', 'rollback', 'commit']);
+/** First words Junos knows in operational mode; a bad word after one is a syntax error. */
+const operationalVerbs = new Set(['clear', 'file', 'monitor', 'ping', 'request', 'set', 'show']);
 
 const reply = (output: string, pageable = false): CliReply => ({ output, pageable });
 
@@ -114,6 +116,10 @@ export class JunosCli implements DeviceCli {
     }
     if (words === 'show version') return this.output(this.showVersion(), pipes);
     if (words === 'show system commit') return this.output(this.showCommits(), pipes);
+    if (operationalVerbs.has(tokens[0] ?? '')) {
+      const column = columns[1] ?? command.trimEnd().length + 1;
+      return reply(this.marker(column, 'syntax error, expecting <command>.'));
+    }
     return reply(this.marker(columns[0] ?? 0, 'unknown command.'));
   }
 
