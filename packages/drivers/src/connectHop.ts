@@ -93,7 +93,20 @@ export function connectHop(options: HopOptions): Promise<Hop> {
         new DriverError('connection_lost', `${device}: connection closed during login`, { device }),
       ),
     );
-    client.connect(connectConfig(options, keyCheck, device));
+    try {
+      client.connect(connectConfig(options, keyCheck, device));
+    } catch (error) {
+      // ssh2 parses the private key before dialling and throws if it cannot.
+      const reason = error instanceof Error ? error.message : 'unknown error';
+      fail(
+        new DriverError(
+          'auth_failed',
+          `${device}: the private key could not be read (${reason}); check the key and passphrase`,
+          { device },
+        ),
+      );
+      return;
+    }
     // Commands and pager answers are a few bytes each; Nagle would delay every one of them.
     client.setNoDelay(true);
   });

@@ -1,67 +1,11 @@
-import { createServer, type Server, Socket } from 'node:net';
-import { type DeviceFaults, SimServer, SshTestDevice } from '@plumbline/devicesim';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { CliSession } from './CliSession.ts';
-import { type DriverError, isDriverError } from './DriverError.ts';
-import { MemoryHostKeyStore } from './HostKeyStore.ts';
-import { type OpenCliSessionOptions, openCliSession } from './openCliSession.ts';
+import { createServer, Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { CountingClock } from './testing/CountingClock.ts';
+import { failureOf } from './testing/failureOf.ts';
+import { sessionFixtures } from './testing/sessionFixtures.ts';
+import { startScriptedSshServer } from './testing/startScriptedSshServer.ts';
 
-const servers: SimServer[] = [];
-const sessions: CliSession[] = [];
-const proxies: Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  for (const proxy of proxies.splice(0)) proxy.close();
-});
-
-const prompt = /^[\w.-]+(\(config\))?# ?$/;
-const pager = { pattern: / --More-- $/, response: ' ' };
-
-async function startDevice(
-  options: { hostname?: string; faults?: DeviceFaults; legacy?: boolean; jump?: boolean } = {},
-) {
-  const faults = options.faults ?? {};
-  const device = new SshTestDevice({ hostname: options.hostname ?? 'r1', faults });
-  const server = new SimServer();
-  servers.push(server);
-  const endpoint = await server.add({
-    device,
-    username: 'admin',
-    password: 'pw-1',
-    faults,
-    ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
-    ...(options.jump === undefined ? {} : { allowForwarding: options.jump }),
-  });
-  return { device, endpoint, faults };
-}
-
-async function open(port: number, extra: Partial<OpenCliSessionOptions> = {}) {
-  const session = await openCliSession({
-    host: '127.0.0.1',
-    port,
-    username: 'admin',
-    password: 'pw-1',
-    hostKeyStore: new MemoryHostKeyStore(),
-    promptPattern: prompt,
-    pager,
-    connectTimeoutMs: 10_000,
-    commandTimeoutMs: 10_000,
-    ...extra,
-  });
-  sessions.push(session);
-  return session;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<DriverError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!isDriverError(outcome)) throw new Error(`expected a DriverError, got ${String(outcome)}`);
-  return outcome;
-}
+const { startDevice, open, onCleanup } = sessionFixtures();
 
 /** A TCP relay that counts what the device sends, to see how much the session let through. */
 async function countingProxy(targetPort: number) {
@@ -78,7 +22,7 @@ async function countingProxy(targetPort: number) {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  proxies.push(proxy);
+  onCleanup(() => proxy.close());
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
   const address = proxy.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -113,6 +57,25 @@ describe('a CLI session facing hostile output', () => {
     expect(counter.deviceBytes).toBeLessThan(12 * 1024 * 1024);
   });
 
+  it('counts escape sequences against maxOutputBytes, though they strip to nothing', async () => {
+    const noise = '\x1b[0m\x1b[K\x1b[?2004h'.repeat(4096);
+    const server = await startScriptedSshServer({
+      authMethods: ['password'],
+      password: 'pw',
+      greeting: '',
+      prompt: 'r1# ',
+      answer(line, write, done) {
+        if (line !== 'show noise') return done();
+        for (let i = 0; i < 128; i += 1) write(noise);
+      },
+    });
+    onCleanup(() => server.close());
+    const session = await open(server.port, { password: 'pw', maxOutputBytes: 1024 * 1024 });
+    const error = await failureOf(session.send('show noise'));
+    expect(error.code).toBe('output_too_large');
+    expect(error.message).toContain('output of "show noise" exceeded 1048576 bytes');
+  });
+
   it('gives up on a pager that never ends after maxPages pages', async () => {
     const { endpoint } = await startDevice({ faults: { endlessPaging: true } });
     const session = await open(endpoint.port, { maxPages: 40 });
@@ -122,13 +85,21 @@ describe('a CLI session facing hostile output', () => {
     expect(error.message).toContain('still paging after 40 pages');
   });
 
-  it('times out on a command the device never answers', async () => {
+  it('times out on a command the device never answers, and closes the session', async () => {
     const { endpoint } = await startDevice({ faults: { hangOn: /^echo stuck/ } });
-    const session = await open(endpoint.port);
-    const error = await failureOf(session.send('echo stuck', { timeoutMs: 300 }));
+    const clock = new CountingClock();
+    const session = await open(endpoint.port, { timers: clock, commandTimeoutMs: 30_000 });
+    const armed = clock.timersSet + 1;
+    const attempt = failureOf(session.send('echo stuck'));
+    await clock.untilTimersSet(armed);
+    clock.advance(29_999);
+    expect(session.closed).toBe(false);
+    clock.advance(1);
+    const error = await attempt;
     expect(error.code).toBe('timeout');
     expect(error.details.line).toBe('echo stuck');
-    expect(error.message).toContain('within 300 ms');
+    expect(error.message).toContain('no prompt after "echo stuck" within 30000 ms');
+    expect(session.closed).toBe(true);
   });
 
   it('reports connection_lost when the device drops the connection mid-command', async () => {
@@ -144,59 +115,5 @@ describe('a CLI session facing hostile output', () => {
     const { endpoint } = await startDevice({ faults: { slowOutputBytesPerSecond: 2000 } });
     const session = await open(endpoint.port);
     expect(await session.send('lines 3')).toBe('line 1 of 3\nline 2 of 3\nline 3 of 3\n');
-  });
-});
-
-describe('a CLI session login', () => {
-  it('is refused with auth_failed while the device rejects logins', async () => {
-    const { endpoint } = await startDevice({ faults: { rejectLogins: true } });
-    const error = await failureOf(open(endpoint.port));
-    expect(error.code).toBe('auth_failed');
-    expect(error.message).not.toContain('pw-1');
-  });
-
-  it('refuses a changed host key and shows both fingerprints', async () => {
-    const { endpoint, faults } = await startDevice();
-    const hostKeyStore = new MemoryHostKeyStore();
-    await (await open(endpoint.port, { hostKeyStore })).close();
-    expect(await hostKeyStore.get(`127.0.0.1:${endpoint.port}`)).toBe(endpoint.hostKeyFingerprint);
-
-    faults.changeHostKey = true;
-    const error = await failureOf(open(endpoint.port, { hostKeyStore }));
-    expect(error.code).toBe('host_key_changed');
-    expect(error.details.expectedFingerprint).toBe(endpoint.hostKeyFingerprint);
-    expect(error.details.actualFingerprint).toMatch(/^SHA256:/);
-    expect(error.details.actualFingerprint).not.toBe(endpoint.hostKeyFingerprint);
-    expect(error.message).toContain(endpoint.hostKeyFingerprint);
-    expect(error.message).toContain(error.details.actualFingerprint ?? '-');
-  });
-
-  it('negotiates with an old-IOS device only when legacy algorithms are asked for', async () => {
-    const { endpoint } = await startDevice({ legacy: true });
-    const refused = await failureOf(open(endpoint.port));
-    expect(refused.code).toBe('protocol_error');
-    const session = await open(endpoint.port, { legacyAlgorithms: true });
-    expect(await session.send('echo old')).toBe('old\n');
-  });
-
-  it('reaches a device through two jump hosts, pinning every hop', async () => {
-    const first = await startDevice({ hostname: 'jump1', jump: true });
-    const second = await startDevice({ hostname: 'jump2', jump: true });
-    const target = await startDevice({ hostname: 'r9' });
-    const hostKeyStore = new MemoryHostKeyStore();
-    const hop = { host: '127.0.0.1', username: 'admin', password: 'pw-1' };
-    const session = await open(target.endpoint.port, {
-      hostKeyStore,
-      jumpHosts: [
-        { ...hop, port: first.endpoint.port },
-        { ...hop, port: second.endpoint.port },
-      ],
-    });
-    expect(await session.send('show running-config')).toContain('hostname r9\n');
-    for (const { endpoint } of [first, second, target]) {
-      expect(await hostKeyStore.get(`127.0.0.1:${endpoint.port}`)).toBe(
-        endpoint.hostKeyFingerprint,
-      );
-    }
   });
 });

@@ -1,77 +1,9 @@
-import {
-  type DeviceFaults,
-  generateSshKeyPair,
-  SimServer,
-  SshTestDevice,
-} from '@plumbline/devicesim';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { CliSession } from './CliSession.ts';
-import { isDriverError } from './DriverError.ts';
-import { MemoryHostKeyStore } from './HostKeyStore.ts';
-import { type OpenCliSessionOptions, openCliSession } from './openCliSession.ts';
+import { generateSshKeyPair } from '@plumbline/devicesim';
+import { describe, expect, it } from 'vitest';
+import { failureOf } from './testing/failureOf.ts';
+import { sessionFixtures, testPassword } from './testing/sessionFixtures.ts';
 
-const servers: SimServer[] = [];
-const sessions: CliSession[] = [];
-
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-const prompt = /^[\w.-]+(\(config\))?# ?$/;
-const pager = { pattern: / --More-- $/, response: ' ' };
-
-async function startDevice(
-  options: {
-    hostname?: string;
-    faults?: DeviceFaults;
-    legacy?: boolean;
-    forwarding?: boolean;
-    authorizedKeys?: string[];
-  } = {},
-) {
-  const faults = options.faults ?? {};
-  const device = new SshTestDevice({ hostname: options.hostname ?? 'r1', faults });
-  const server = new SimServer();
-  servers.push(server);
-  const endpoint = await server.add({
-    device,
-    username: 'admin',
-    password: 'pw-1',
-    faults,
-    ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
-    ...(options.forwarding === undefined ? {} : { allowForwarding: options.forwarding }),
-    ...(options.authorizedKeys === undefined ? {} : { authorizedKeys: options.authorizedKeys }),
-  });
-  return { device, endpoint, faults };
-}
-
-async function open(port: number, extra: Partial<OpenCliSessionOptions> = {}) {
-  const session = await openCliSession({
-    host: '127.0.0.1',
-    port,
-    username: 'admin',
-    ...(extra.privateKey === undefined ? { password: 'pw-1' } : {}),
-    hostKeyStore: new MemoryHostKeyStore(),
-    promptPattern: prompt,
-    pager,
-    connectTimeoutMs: 10_000,
-    commandTimeoutMs: 10_000,
-    ...extra,
-  });
-  sessions.push(session);
-  return session;
-}
-
-async function failureOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isDriverError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DriverError');
-}
+const { startDevice, open } = sessionFixtures();
 
 describe('openCliSession', () => {
   it('returns the output between the echoed command and the prompt, with \\n endings', async () => {
@@ -115,6 +47,7 @@ describe('openCliSession', () => {
     expect(error.code).toBe('auth_failed');
     expect(error.message).toContain(`127.0.0.1:${endpoint.port}`);
     expect(error.message).not.toContain('wrong');
+    expect(error.message).not.toContain(testPassword);
   });
 
   it('reports a closed port as unreachable', async () => {
@@ -123,5 +56,6 @@ describe('openCliSession', () => {
     await endpoint.close();
     const error = await failureOf(open(port));
     expect(error.code).toBe('unreachable');
+    expect(error.message).toContain('ECONNREFUSED');
   });
 });
