@@ -119,9 +119,11 @@ export class SshCliSession implements CliSession {
     const open = this.options.clients.filter((client) => !this.endedClients.has(client));
     if (this.isClosed && open.length === 0) return;
     this.isClosed = true;
-    this.failure ??= new DriverError('connection_lost', `${this.device}: session closed`, {
-      device: this.device,
-    });
+    if (this.failure === undefined) {
+      // A command still waiting fails now rather than at its deadline.
+      const waiting = this.reader === undefined ? '' : ` while waiting for ${this.reader.what}`;
+      this.stop('connection_lost', `${this.device}: session closed${waiting}`, false);
+    }
     const ended = open.map(
       (client) => new Promise<void>((resolve) => client.once('close', () => resolve())),
     );
@@ -257,18 +259,27 @@ export class SshCliSession implements CliSession {
     this.fail('connection_lost', `${this.device}: connection lost${waiting}: ${reason}`);
   }
 
+  /** Fails the session: the waiting command and every later one get the error; it closes. */
   private fail(code: 'timeout' | 'output_too_large' | 'connection_lost', message: string): void {
     if (this.failure !== undefined) return;
+    this.stop(code, message, true);
+    void this.close();
+  }
+
+  private stop(
+    code: 'timeout' | 'output_too_large' | 'connection_lost',
+    message: string,
+    unexpected: boolean,
+  ): void {
     const details = this.reader?.fromEcho ? { line: this.reader.what.slice(1, -1) } : {};
     const error = new DriverError(code, message, { device: this.device, ...details });
     this.failure = error;
     this.buffer = '';
     this.heldBack = '';
-    this.options.logger?.warn({ device: this.device, code }, message);
+    if (unexpected) this.options.logger?.warn({ device: this.device, code }, message);
     const reader = this.reader;
     this.reader = undefined;
     reader?.reject(error);
-    void this.close();
   }
 }
 

@@ -102,6 +102,20 @@ describe('a CLI session facing hostile output', () => {
     expect(session.closed).toBe(true);
   });
 
+  it('fails a command still waiting when the caller closes the session', async () => {
+    const { endpoint } = await startDevice({ faults: { hangOn: /^echo stuck/ } });
+    const clock = new CountingClock();
+    const session = await open(endpoint.port, { timers: clock });
+    const armed = clock.timersSet + 1;
+    const attempt = failureOf(session.send('echo stuck'));
+    await clock.untilTimersSet(armed);
+    await session.close();
+    const error = await attempt;
+    expect(error.code).toBe('connection_lost');
+    expect(error.message).toContain('session closed while waiting for "echo stuck"');
+    expect((await failureOf(session.send('echo later'))).code).toBe('connection_lost');
+  });
+
   it('reports connection_lost when the device drops the connection mid-command', async () => {
     const { endpoint, faults } = await startDevice();
     const session = await open(endpoint.port);
