@@ -7,6 +7,7 @@ import { DriverError } from './DriverError.ts';
 import { type DriverTimers, realTimers } from './DriverTimers.ts';
 import type { HostKeyStore } from './HostKeyStore.ts';
 import { SshCliSession } from './SshCliSession.ts';
+import { withDeadline } from './withDeadline.ts';
 
 export interface SshCredentials {
   username: string;
@@ -76,7 +77,22 @@ export async function openCliSession(options: OpenCliSessionOptions): Promise<Cl
       });
       clients.unshift(client);
       const next = hops[index + 1] ?? options;
-      sock = await forwardTo(client, next.host, next.port, `${hop.host}:${hop.port}`);
+      const target = `${next.host}:${next.port}`;
+      sock = await withDeadline(
+        forwardTo(client, next.host, next.port, `${hop.host}:${hop.port}`),
+        {
+          timers,
+          timeoutMs: connectTimeoutMs,
+          late: () =>
+            new DriverError(
+              'timeout',
+              `${target}: jump host ${hop.host}:${hop.port} did not open a tunnel to it within` +
+                ` ${connectTimeoutMs} ms`,
+              { device: target },
+            ),
+        },
+        (late) => late.destroy(),
+      );
     }
     const device = `${options.host}:${options.port}`;
     const { client: deviceClient, algorithms } = await connectHop({
@@ -93,7 +109,18 @@ export async function openCliSession(options: OpenCliSessionOptions): Promise<Cl
     });
     clients.unshift(deviceClient);
     options.logger?.debug({ device, ...algorithms }, 'ssh connected');
-    const channel = await openShell(deviceClient, device);
+    const channel = await withDeadline(
+      openShell(deviceClient, device),
+      {
+        timers,
+        timeoutMs: connectTimeoutMs,
+        late: () =>
+          new DriverError('timeout', `${device}: no shell within ${connectTimeoutMs} ms`, {
+            device,
+          }),
+      },
+      (late) => late.close(),
+    );
     const session = new SshCliSession({
       device,
       channel,
@@ -110,7 +137,8 @@ export async function openCliSession(options: OpenCliSessionOptions): Promise<Cl
     await session.readUntil(options.promptPattern, { timeoutMs: connectTimeoutMs });
     return session;
   } catch (error) {
-    for (const client of clients) client.end();
+    // destroy, not end: a hop that stopped answering would never finish a polite close.
+    for (const client of clients) client.destroy();
     throw error;
   }
 }

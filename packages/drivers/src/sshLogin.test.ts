@@ -123,12 +123,33 @@ describe('SSH connect deadlines', () => {
     const attempt = failureOf(
       open(endpoint.port, { timers: clock, connectTimeoutMs: 15_000, promptPattern: /^nope> $/ }),
     );
-    // The first deadline covers the SSH login, the second the wait for the first prompt.
-    await clock.untilTimersSet(2);
+    // Deadlines in order: the SSH login, the shell request, the wait for the first prompt.
+    await clock.untilTimersSet(3);
     clock.advance(15_000);
     const error = await attempt;
     expect(error.code).toBe('timeout');
     expect(error.message).toMatch(/no match for \/\^nope> \$\/ within 15000 ms/);
+  });
+
+  it('gives up with timeout when the device never opens the shell', async () => {
+    const server = await startScriptedSshServer({
+      authMethods: ['password'],
+      password: testPassword,
+      greeting: '',
+      prompt: 'r1# ',
+      ignoreShellRequests: true,
+      answer: (_line, _write, done) => done(),
+    });
+    onCleanup(() => server.close());
+    const clock = new CountingClock();
+    const attempt = failureOf(open(server.port, { timers: clock, connectTimeoutMs: 15_000 }));
+    // The first deadline covers the SSH login, the second the shell request.
+    await clock.untilTimersSet(2);
+    clock.advance(15_000);
+    const error = await attempt;
+    expect(error.code).toBe('timeout');
+    expect(error.message).toContain('no shell within 15000 ms');
+    expect(server.loginMethods).toEqual(['password']);
   });
 });
 

@@ -14,6 +14,8 @@ export interface ScriptedSshServerOptions {
   /** Printed once after login; the prompt follows. */
   greeting: string;
   prompt: string;
+  /** Never answers the shell request, as a device whose CLI process has hung. */
+  ignoreShellRequests?: boolean;
   /** Answers one entered line through `write`; no call to `done` means the line hangs. */
   answer(line: string, write: (text: string) => boolean, done: () => void): void;
 }
@@ -42,7 +44,9 @@ export async function startScriptedSshServer(
       connection.on('session', (accept) => {
         const session = accept();
         session.on('pty', (ok) => ok?.());
-        session.on('shell', (ok) => serveShell(ok(), options));
+        session.on('shell', (ok) => {
+          if (options.ignoreShellRequests !== true) serveShell(ok(), options);
+        });
       });
     });
   });
