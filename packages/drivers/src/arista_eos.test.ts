@@ -138,4 +138,29 @@ describe('arista_eos driver over SSH against the EOS simulator', () => {
     clock.advance(300_000);
     expect(device.runningConfig()).toBe(before);
   });
+
+  it('rolls back at once on a new session when abort comes after the session was lost', async () => {
+    const harness = await start();
+    const { device, connect } = harness;
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location lost']);
+    await change.commit();
+    await driver.session.close();
+    await change.abort();
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(before);
+    expect([...device.sessions.values()].map((s) => s.state)).not.toContain('pendingCommitTimer');
+  });
+
+  it('stays rolled back on abort after the device timer already rolled back', async () => {
+    const { device, clock, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location late'], { confirmTimeoutMs: 60_000 });
+    await change.commit();
+    clock.advance(60_000);
+    await change.abort();
+    expect(device.runningConfig()).toBe(before);
+  });
 });

@@ -10,6 +10,7 @@ import {
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
+import { withLiveSession } from './withLiveSession.ts';
 
 /** Every EOS prompt, config sessions included (devices.md §1, §8). */
 const promptPattern = /(?:^|\n)[\w.\-@()/: ]{1,63}[>#]\s?$/;
@@ -43,9 +44,12 @@ export class EosDriver implements DeviceDriver {
   readonly session: CliSession;
   private readonly runner: CommandRunner;
 
-  constructor(session: CliSession, options: DriverOptions) {
+  constructor(
+    session: CliSession,
+    private readonly options: DriverOptions,
+  ) {
     this.session = session;
-    this.runner = new CommandRunner(session, options.commandTimeoutMs ?? 30_000, errorPattern);
+    this.runner = runnerFor(session, options);
   }
 
   async prepare(): Promise<void> {
@@ -68,8 +72,12 @@ export class EosDriver implements DeviceDriver {
     const diff = await this.runner.send('show session-config diffs');
     await this.runner.send('end');
     const confirmMs = options.confirmTimeoutMs ?? defaultConfirmMs;
-    return new EosPendingChange(this.runner, name, diff.trim(), confirmMs);
+    return new EosPendingChange(this.runner, this.options, name, diff.trim(), confirmMs);
   }
+}
+
+function runnerFor(session: CliSession, options: DriverOptions): CommandRunner {
+  return new CommandRunner(session, options.commandTimeoutMs ?? 30_000, errorPattern);
 }
 
 class EosPendingChange implements PendingChange {
@@ -77,6 +85,7 @@ class EosPendingChange implements PendingChange {
 
   constructor(
     private readonly runner: CommandRunner,
+    private readonly options: DriverOptions,
     private readonly name: string,
     readonly deviceDiff: string,
     private readonly confirmMs: number,
@@ -113,9 +122,16 @@ class EosPendingChange implements PendingChange {
     await this.runner.expect('write memory', /Copy completed successfully/, 'commit_failed');
   }
 
+  /** Aborts the session now; sessions are the switch's, so a lost one is replaced. */
   async abort(): Promise<void> {
     if (this.state === 'staged' || this.state === 'committed') {
-      await this.runner.send(`configure session ${this.name} abort`);
+      const command = `configure session ${this.name} abort`;
+      const manualStep = `the switch rolls back at the commit timer, or run "${command}"`;
+      const reopen = this.options.reopenSession;
+      await withLiveSession(this.runner.session, reopen, manualStep, async (live, reopened) => {
+        const runner = reopened ? runnerFor(live, this.options) : this.runner;
+        await runner.send(command);
+      });
     }
     this.state = 'aborted';
   }

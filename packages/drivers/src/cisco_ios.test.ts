@@ -143,4 +143,29 @@ describe('cisco_ios driver over SSH (legacy algorithms) against the IOS simulato
     await expect(change.commit()).rejects.toMatchObject({ code: 'commit_failed' });
     expect(device.runningConfig()).toBe(before);
   });
+
+  it('rolls back at once on a new session when abort comes after the session was lost', async () => {
+    const harness = await start();
+    const { device, connect } = harness;
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location lost']);
+    await change.commit();
+    await driver.session.close();
+    await change.abort();
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(before);
+    expect(device.pendingRevert).toBeUndefined();
+  });
+
+  it('stays rolled back on abort after the device timer already rolled back', async () => {
+    const { device, clock, connect } = await start();
+    const before = device.runningConfig();
+    const driver = await connect();
+    const change = await driver.stage(['snmp-server location late'], { confirmTimeoutMs: 60_000 });
+    await change.commit();
+    clock.advance(60_000);
+    await change.abort();
+    expect(device.runningConfig()).toBe(before);
+  });
 });

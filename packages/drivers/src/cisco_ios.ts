@@ -4,6 +4,7 @@ import { CommandRunner, cleanConfig, configBody, defaultConfirmMs } from './cisc
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
+import { withLiveSession } from './withLiveSession.ts';
 
 /** Exec, privileged and config prompts (devices.md §8), at the end of the output. */
 const promptPattern = /(?:^|\n)[\w.\-@/:]{1,63}(?:\([\w.\-@/:+]{0,32}\))?[>#]\s?$/;
@@ -39,9 +40,12 @@ export class IosDriver implements DeviceDriver {
   readonly session: CliSession;
   private readonly runner: CommandRunner;
 
-  constructor(session: CliSession, options: DriverOptions) {
+  constructor(
+    session: CliSession,
+    private readonly options: DriverOptions,
+  ) {
     this.session = session;
-    this.runner = new CommandRunner(session, options.commandTimeoutMs ?? 30_000, errorPattern);
+    this.runner = runnerFor(session, options);
   }
 
   async prepare(): Promise<void> {
@@ -75,8 +79,12 @@ export class IosDriver implements DeviceDriver {
       );
     }
     const minutes = Math.max(1, Math.ceil((options.confirmTimeoutMs ?? defaultConfirmMs) / 60_000));
-    return new IosPendingChange(this.runner, configBody(lines), minutes);
+    return new IosPendingChange(this.runner, this.options, configBody(lines), minutes);
   }
+}
+
+function runnerFor(session: CliSession, options: DriverOptions): CommandRunner {
+  return new CommandRunner(session, options.commandTimeoutMs ?? 30_000, errorPattern);
 }
 
 class IosPendingChange implements PendingChange {
@@ -85,6 +93,7 @@ class IosPendingChange implements PendingChange {
 
   constructor(
     private readonly runner: CommandRunner,
+    private readonly options: DriverOptions,
     private readonly lines: readonly string[],
     private readonly minutes: number,
   ) {}
@@ -124,9 +133,15 @@ class IosPendingChange implements PendingChange {
     await this.runner.expect('write memory', /\[OK\]/, 'commit_failed');
   }
 
+  /** Reverts now; `configure revert now` works from any session, so a lost one is replaced. */
   async abort(): Promise<void> {
     if (this.state === 'committed') {
-      await this.runner.send('configure revert now');
+      const manualStep = `the device reverts within ${this.minutes} min, or run "configure revert now"`;
+      const reopen = this.options.reopenSession;
+      await withLiveSession(this.runner.session, reopen, manualStep, async (live, reopened) => {
+        const runner = reopened ? runnerFor(live, this.options) : this.runner;
+        await runner.send('configure revert now');
+      });
     }
     this.state = 'aborted';
   }

@@ -168,4 +168,17 @@ describe('cisco_nxos driver over SSH against the NX-OS simulator', () => {
     await change.abort();
     expect(device.runningConfig()).not.toContain('snmp-server location stuck');
   });
+
+  it('rolls back at once on a new session when abort comes after the session was lost', async () => {
+    const harness = await start();
+    const { device, connect } = harness;
+    const before = device.runningConfig();
+    const driver = await connect();
+    const pending = await driver.stage(['snmp-server location lost']);
+    await pending.commit();
+    await driver.session.close();
+    await pending.abort();
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(before);
+  });
 });

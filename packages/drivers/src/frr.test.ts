@@ -119,4 +119,17 @@ describe('frr driver over SSH against a fake vtysh', () => {
     expect(device.runningConfig()).toBe(before);
     await expect(pending.confirm()).rejects.toMatchObject({ code: 'rolled_back' });
   });
+
+  it('rolls back at once on a new session when abort comes after the session was lost', async () => {
+    const harness = await start();
+    const { device, connect } = harness;
+    const before = device.runningConfig();
+    const driver = await connect();
+    const pending = await driver.stage(change);
+    await pending.commit();
+    await driver.session.close();
+    await pending.abort();
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(before);
+  });
 });

@@ -194,4 +194,31 @@ describe('juniper_junos driver over SSH against the Junos simulator', () => {
     clock.advance(5 * 60_000);
     expect(device.runningConfig()).toBe(intended);
   });
+
+  it('leaves the router rolled back on abort after its own timer already rolled back', async () => {
+    const { device, clock, connect } = await start();
+    const driver = await connect();
+    const pending = await driver.stage(change, { confirmTimeoutMs: 60_000 });
+    await pending.commit();
+    clock.advance(60_000);
+    expect(device.runningConfig()).toBe(intended);
+    // `rollback 1` is now the change itself: aborting must not bring it back.
+    await pending.abort();
+    expect(device.runningConfig()).toBe(intended);
+    expect(device.exclusiveOwner).toBeUndefined();
+  });
+
+  it('rolls back at once on a new session when abort comes after the session was lost', async () => {
+    const harness = await start();
+    const { device, connect } = harness;
+    const driver = await connect();
+    const pending = await driver.stage(change);
+    await pending.commit();
+    await driver.session.close();
+    await pending.abort();
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(intended);
+    expect(device.confirmMinutesLeft()).toBeUndefined();
+    expect(device.exclusiveOwner).toBeUndefined();
+  });
 });

@@ -3,6 +3,7 @@ import { checkConfigLines } from './checkConfigLines.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
+import { withLiveSession } from './withLiveSession.ts';
 
 /**
  * The Junos prompt with what Junos prints above it in configuration mode: the pending
@@ -40,7 +41,10 @@ export class JunosDriver implements DeviceDriver {
   readonly session: CliSession;
   private readonly timeoutMs: number;
 
-  constructor(session: CliSession, options: DriverOptions) {
+  constructor(
+    session: CliSession,
+    readonly options: DriverOptions,
+  ) {
     this.session = session;
     this.timeoutMs = options.commandTimeoutMs ?? 30_000;
   }
@@ -60,10 +64,7 @@ export class JunosDriver implements DeviceDriver {
   async stage(lines: readonly string[], options: StageOptions = {}): Promise<PendingChange> {
     checkConfigLines(this.session.device, lines);
     const confirmMs = options.confirmTimeoutMs ?? defaultConfirmMs;
-    const entered = await this.send('configure exclusive');
-    if (!/Entering configuration mode/.test(entered)) {
-      throw this.rejected('configure exclusive', entered, 'the exclusive configuration lock');
-    }
+    await this.configureExclusive();
 
     try {
       await this.load(lines);
@@ -81,6 +82,14 @@ export class JunosDriver implements DeviceDriver {
     } catch (error) {
       await this.discard();
       throw error;
+    }
+  }
+
+  /** Enters `configure exclusive`; refused while another session holds the lock. */
+  async configureExclusive(): Promise<void> {
+    const entered = await this.send('configure exclusive');
+    if (!/Entering configuration mode/.test(entered)) {
+      throw this.rejected('configure exclusive', entered, 'the exclusive configuration lock');
     }
   }
 
@@ -181,6 +190,8 @@ class JunosPendingChange implements PendingChange {
   private readonly driver: JunosDriver;
   private readonly minutes: number;
   private stage: Stage = 'staged';
+  /** Running before and after `commit confirmed`, in `display set` form. */
+  private previousConfig: string | undefined;
   private committedConfig: string | undefined;
 
   constructor(driver: JunosDriver, deviceDiff: string, minutes: number) {
@@ -191,6 +202,7 @@ class JunosPendingChange implements PendingChange {
 
   async commit(): Promise<void> {
     this.require('staged', 'commit');
+    this.previousConfig = await this.runningConfig();
     const command = `commit confirmed ${this.minutes}`;
     const output = await this.driver.send(command);
     if (!/commit complete/.test(output)) {
@@ -253,15 +265,45 @@ class JunosPendingChange implements PendingChange {
       await this.driver.discard();
       return;
     }
-    // `rollback 1` loads the config before our commit; the plain commit also stops the timer.
-    await this.driver.expect('rollback 1', /load complete/);
-    const output = await this.driver.send('commit');
-    this.driver.failOnError('commit', output, 'commit_failed');
-    await this.driver.leaveConfiguration();
+    const manualStep =
+      `the router rolls back within ${this.minutes} min, or run "rollback 1" and "commit"` +
+      ' in configure exclusive';
+    const { session, options } = this.driver;
+    await withLiveSession(session, options.reopenSession, manualStep, async (live, reopened) => {
+      const driver = reopened ? new JunosDriver(live, options) : this.driver;
+      if (reopened) {
+        await driver.prepare();
+        await driver.configureExclusive();
+      }
+      await this.restorePrevious(driver);
+      await driver.leaveConfiguration();
+    });
   }
 
-  private async runningConfig(): Promise<string> {
-    return cleanConfig(await this.driver.send('run show configuration | display set | no-more'));
+  /**
+   * `rollback 1` and `commit` (which also stops the timer), until running is the config from
+   * before our commit. Checked each time, because once the router's timer has rolled back,
+   * `rollback 1` is our change itself; the second round undoes a timer that fired between
+   * the check and the commit.
+   */
+  private async restorePrevious(driver: JunosDriver): Promise<void> {
+    for (let round = 0; round < 2; round += 1) {
+      if ((await runningConfigOf(driver)) === this.previousConfig) return;
+      await driver.expect('rollback 1', /load complete/);
+      const output = await driver.send('commit');
+      driver.failOnError('commit', output, 'commit_failed');
+    }
+    if ((await runningConfigOf(driver)) === this.previousConfig) return;
+    throw new DriverError(
+      'commit_failed',
+      `${driver.session.device}: after "rollback 1" and "commit" the running config is still` +
+        ' not the one from before the change; compare "show system commit" by hand',
+      { device: driver.session.device },
+    );
+  }
+
+  private runningConfig(): Promise<string> {
+    return runningConfigOf(this.driver);
   }
 
   private require(stage: Stage, action: string): void {
@@ -273,6 +315,11 @@ class JunosPendingChange implements PendingChange {
       );
     }
   }
+}
+
+/** Running, from configuration mode, in `display set` form. */
+async function runningConfigOf(driver: JunosDriver): Promise<string> {
+  return cleanConfig(await driver.send('run show configuration | display set | no-more'));
 }
 
 /** `show configuration` output without `## Last commit` and the `[edit]` lines around it. */

@@ -175,6 +175,29 @@ describe('nokia_sros driver over SSH against the MD-CLI simulator', () => {
     clock.advance(5 * 60_000);
     expect(device.runningConfig()).toBe(intended);
   });
+
+  it('leaves the router rolled back on abort after its own timer already rolled back', async () => {
+    const { device, clock, connect } = await start();
+    const driver = await connect();
+    const pending = await driver.stage(change, { confirmTimeoutMs: 60_000 });
+    await pending.commit();
+    clock.advance(60_000);
+    await pending.abort();
+    expect(device.runningConfig()).toBe(intended);
+  });
+
+  it('cancels at once on a new session when abort comes after the session was lost', async () => {
+    const harness = await start();
+    const { device, connect } = harness;
+    const driver = await connect();
+    const pending = await driver.stage(change);
+    await pending.commit();
+    await driver.session.close();
+    await pending.abort();
+    expect(harness.logins).toBe(2);
+    expect(device.runningConfig()).toBe(intended);
+    expect(device.hasPendingConfirm()).toBe(false);
+  });
 });
 
 describe('nokia_sros driver over SSH against the classic CLI simulator', () => {

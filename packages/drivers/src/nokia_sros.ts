@@ -3,6 +3,7 @@ import { checkConfigLines } from './checkConfigLines.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
+import { withLiveSession } from './withLiveSession.ts';
 
 /** MD-CLI's two-line prompt (devices.md §1, the safer form) or the classic `A:node# `. */
 const mdCliPrompt = /(?:^|\n)[!*]*(?:\((?:ex|pr|gl|ro)[^)]*\))?\[[^\]\n]*\]\n[A-D]:\S+@\S+# ?$/;
@@ -10,6 +11,8 @@ const classicPrompt = /(?:^|\n)\*?[A-D]:[\w _.-]+(?:>config[\w>]*)?[#$] ?$/;
 const promptPattern = new RegExp(`${mdCliPrompt.source}|${classicPrompt.source}`);
 
 const errorPattern = /(?:^|\n)(?:MINOR|MAJOR|CRITICAL): [^\n]*/;
+/** `commit confirmed accept|cancel` with nothing pending (wording from the simulator). */
+const noConfirmedCommit = /No confirmed commit in progress/;
 const volatilePattern = /^# (?:Generated|Last modified|Finished) /;
 const defaultConfirmMs = 5 * 60_000;
 /**
@@ -42,7 +45,10 @@ export class SrosDriver implements DeviceDriver {
   private readonly timeoutMs: number;
   private classic = false;
 
-  constructor(session: CliSession, options: DriverOptions) {
+  constructor(
+    session: CliSession,
+    readonly options: DriverOptions,
+  ) {
     this.session = session;
     this.timeoutMs = options.commandTimeoutMs ?? 30_000;
   }
@@ -83,10 +89,7 @@ export class SrosDriver implements DeviceDriver {
     }
     checkConfigLines(this.session.device, lines);
     for (const line of lines) checkSessionCommand(this.session.device, line);
-    const entered = await this.send('edit-config private');
-    if (!/Entering private configuration mode/.test(entered)) {
-      throw rejected(this.session.device, 'edit-config private', entered);
-    }
+    await this.editPrivate();
 
     try {
       for (const line of lines) {
@@ -106,6 +109,14 @@ export class SrosDriver implements DeviceDriver {
     } catch (error) {
       await this.discard();
       throw error;
+    }
+  }
+
+  /** Enters a private candidate (`edit-config private`). */
+  async editPrivate(): Promise<void> {
+    const entered = await this.send('edit-config private');
+    if (!/Entering private configuration mode/.test(entered)) {
+      throw rejected(this.session.device, 'edit-config private', entered);
     }
   }
 
@@ -199,11 +210,25 @@ class SrosPendingChange implements PendingChange {
     }
     const wasCommitted = this.stage === 'committed';
     this.stage = 'aborted';
-    if (wasCommitted) {
-      const output = await this.driver.send('commit confirmed cancel');
-      this.driver.failOnError('commit confirmed cancel', output, 'commit_failed');
+    if (!wasCommitted) {
+      await this.driver.discard();
+      return;
     }
-    await this.driver.discard();
+    const manualStep = `the router rolls back within ${this.minutes} min, or run "commit confirmed cancel"`;
+    const { session, options } = this.driver;
+    await withLiveSession(session, options.reopenSession, manualStep, async (live, reopened) => {
+      const driver = reopened ? new SrosDriver(live, options) : this.driver;
+      if (reopened) {
+        await driver.prepare();
+        await driver.editPrivate();
+      }
+      const output = await driver.send('commit confirmed cancel');
+      // Nothing pending means the router's timer rolled the change back already, as wanted.
+      if (!noConfirmedCommit.test(output)) {
+        driver.failOnError('commit confirmed cancel', output, 'commit_failed');
+      }
+      await driver.discard();
+    });
   }
 
   private require(stage: Stage, action: string): void {
