@@ -107,6 +107,19 @@ describe('SimServer shell', () => {
     expect(output).toBe('echo hellp\b \bo\r\nhello\r\nr1# ');
   });
 
+  it('echoes a line that arrives in one piece in one packet, not one per character', async () => {
+    const { endpoint } = await startDevice();
+    const { client } = await connect(endpoint.port);
+    const channel = await openShell(client);
+    const shell = reader(channel);
+    await shell.until(/r1# $/);
+    const chunks: string[] = [];
+    channel.on('data', (data: Buffer) => chunks.push(data.toString('latin1')));
+    channel.write('echo one piece\r');
+    await shell.until(/one piece\r\nr1# $/);
+    expect(chunks[0]).toBe('echo one piece');
+  });
+
   it('pages pageable output and answers space, return and q', async () => {
     const { endpoint } = await startDevice();
     const { client } = await connect(endpoint.port);

@@ -3,7 +3,7 @@ import type { CliReply, DeviceCli, PagerSettings } from '../DeviceCli.ts';
 import type { DeviceFaults } from '../DeviceFaults.ts';
 import type { ChannelWriter } from './ChannelWriter.ts';
 import { InputQueue } from './InputQueue.ts';
-import { LineEditor } from './LineEditor.ts';
+import { LineEditor, type LineEvent } from './LineEditor.ts';
 import {
   addAnsiNoise,
   eraseBack,
@@ -31,6 +31,8 @@ export interface ShellSessionOptions {
 export class ShellSession {
   private readonly input = new InputQueue();
   private readonly editor = new LineEditor();
+  /** An event read ahead while gathering echoes, handed out next. */
+  private pendingEvent: LineEvent | undefined;
 
   constructor(private readonly options: ShellSessionOptions) {}
 
@@ -50,10 +52,8 @@ export class ShellSession {
       await this.write(toCrlf(cli.greeting()));
       await this.writePrompt();
       for (;;) {
-        const char = await this.input.next();
-        if (char === undefined || !this.options.writer.isOpen) break;
-        const event = this.editor.feed(char);
-        if (event === undefined) continue;
+        const event = await this.nextEvent();
+        if (event === undefined || !this.options.writer.isOpen) break;
         if (event.kind === 'echo') await this.options.writer.write(event.text);
         else if (event.kind === 'line') await this.enterLine(event.line);
         else if (event.kind === 'interrupt') await this.answer(cli.interrupt?.(), '^C\r\n');
@@ -62,6 +62,35 @@ export class ShellSession {
     } finally {
       cli.disconnect();
     }
+  }
+
+  /**
+   * The next keystroke event. Echoes of input that has already arrived come as one event, so
+   * a line sent in one piece is echoed in one packet, not one per character.
+   */
+  private async nextEvent(): Promise<LineEvent | undefined> {
+    const ahead = this.pendingEvent;
+    this.pendingEvent = undefined;
+    if (ahead !== undefined) return ahead;
+
+    let event: LineEvent | undefined;
+    while (event === undefined) {
+      const char = await this.input.next();
+      if (char === undefined) return undefined;
+      event = this.editor.feed(char);
+    }
+    if (event.kind !== 'echo') return event;
+
+    let text = event.text;
+    for (let char = this.input.takeNow(); char !== undefined; char = this.input.takeNow()) {
+      const next = this.editor.feed(char);
+      if (next?.kind === 'echo') text += next.text;
+      else if (next !== undefined) {
+        this.pendingEvent = next;
+        break;
+      }
+    }
+    return { kind: 'echo', text };
   }
 
   private async enterLine(line: string): Promise<void> {
