@@ -7,7 +7,8 @@
  *
  * - driver: `connectDevice` + `getConfig` + close (login, shell, prompt, paging off, command,
  *   paging through nothing, cleaning), what the agent does for each device;
- * - exec (the floor): a bare ssh2 `exec` of the same command (login, one channel, raw text).
+ * - exec (the floor): a bare ssh2 `exec` of the same command (login, one channel, raw text,
+ *   close), what no driver can beat.
  *
  * The fleet runs in a child process (the `devicesim` command, started from a config file), so
  * the two sides do not share a heap; they do share the machine's cores. `--configs intended`
@@ -16,7 +17,7 @@
  * every simulated one with a driver, round-robin.
  *
  * Each round runs both methods over every device, driver first in odd rounds and exec first
- * in even ones, after a warm-up of 20 devices each. Printed per round and as the median over
+ * in even ones, after a warm-up of 100 devices each. Printed per round and as the median over
  * rounds: devices per second (wall clock), p50 and p99 of the time per device (successful
  * fetches only), peak RSS of this process (the client; process-wide, so a phase can inherit
  * heap from the one before) and of the devicesim child (sampled from /proc; n/a elsewhere),
@@ -79,7 +80,7 @@ const inventorySchema = z.object({
 type Device = z.infer<typeof inventorySchema>['devices'][number];
 
 const startTimeoutMs = 120_000;
-const warmUpDevices = 20;
+const warmUpDevices = 100;
 
 interface Fetched {
   device: Device;
@@ -232,10 +233,14 @@ function viaExec(device: Device): Promise<number> {
           status = code ?? undefined;
         });
         channel.on('close', () => {
+          // Wait for the connection to close, as the driver's session.close() does.
+          client.once('close', () => {
+            // A channel cut short (the device dropped the connection) has no exit status.
+            if (status === 0) resolve(bytes);
+            else
+              reject(new Error(`exec of "${command}" ended with exit status ${status ?? 'none'}`));
+          });
           client.end();
-          // A channel cut short (the device dropped the connection) has no exit status.
-          if (status === 0) resolve(bytes);
-          else reject(new Error(`exec of "${command}" ended with exit status ${status ?? 'none'}`));
         });
       });
     });
@@ -259,10 +264,10 @@ async function runPhase(
   const fetched: Fetched[] = [];
   const failures: string[] = [];
   let next = 0;
-  let clientPeakRssBytes = process.memoryUsage().rss;
+  let clientPeakRssBytes = process.memoryUsage.rss();
   let fleetPeakRssBytes = rssOf(fleetPid);
   const sampler = setInterval(() => {
-    clientPeakRssBytes = Math.max(clientPeakRssBytes, process.memoryUsage().rss);
+    clientPeakRssBytes = Math.max(clientPeakRssBytes, process.memoryUsage.rss());
     const fleetRss = rssOf(fleetPid);
     if (fleetRss !== undefined) fleetPeakRssBytes = Math.max(fleetPeakRssBytes ?? 0, fleetRss);
   }, 20);
@@ -284,7 +289,7 @@ async function runPhase(
   await Promise.all(Array.from({ length: Math.min(concurrency, devices.length) }, worker));
   const wallMs = performance.now() - started;
   clearInterval(sampler);
-  clientPeakRssBytes = Math.max(clientPeakRssBytes, process.memoryUsage().rss);
+  clientPeakRssBytes = Math.max(clientPeakRssBytes, process.memoryUsage.rss());
   return { method, wallMs, fetched, failures, clientPeakRssBytes, fleetPeakRssBytes };
 }
 
