@@ -208,6 +208,18 @@ describe('devicesim config file and fault flags', () => {
       ],
     });
     expect(() => loadDevicesimConfig(twice)).toThrow(/duplicate x/);
+    const key = configFile({
+      devices: [
+        {
+          hostname: 'x',
+          platform: 'cisco_ios',
+          credentials: { username: 'a', password: 'b', authorizedKeys: ['ssh-ed25519 nope'] },
+        },
+      ],
+    });
+    expect(() => loadDevicesimConfig(key)).toThrow(
+      /devices\.0\.credentials\.authorizedKeys\.0: not an OpenSSH public key line/,
+    );
     expect(() => loadDevicesimConfig(configFile('{"devices": ['))).toThrow(/not JSON/);
   });
 

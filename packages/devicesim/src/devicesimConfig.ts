@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import ssh2 from 'ssh2';
 import { z } from 'zod';
 import { deviceFaultsSchema, withoutUndefined } from './deviceFaultsSchema.ts';
 import type { SimPlatform } from './SimDevice.ts';
 import type { SimFleetDeviceSpec } from './startSimFleet.ts';
+
+// ssh2 is CommonJS without named exports Node can see: take them from the default export.
+const { utils } = ssh2;
 
 export const simPlatformSchema = z.enum([
   'cisco_ios',
@@ -15,6 +19,14 @@ export const simPlatformSchema = z.enum([
 
 const maxConfigBytes = 4 * 1024 * 1024;
 
+/** An OpenSSH public key line (`ssh-ed25519 AAAA... comment`) that ssh2 can read. */
+const publicKeySchema = z
+  .string()
+  .max(16_384)
+  .refine((line) => !(utils.parseKey(line) instanceof Error), {
+    message: 'not an OpenSSH public key line (ssh-ed25519 AAAA... comment)',
+  });
+
 const deviceSchema = z.strictObject({
   hostname: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/),
   platform: simPlatformSchema,
@@ -23,7 +35,7 @@ const deviceSchema = z.strictObject({
     .strictObject({
       username: z.string().min(1).max(64),
       password: z.string().min(1).max(256),
-      authorizedKeys: z.array(z.string().max(16_384)).max(32).optional(),
+      authorizedKeys: z.array(publicKeySchema).max(32).optional(),
     })
     .optional(),
   /** Relative to the config file. */
