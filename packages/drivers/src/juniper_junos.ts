@@ -284,7 +284,10 @@ class JunosPendingChange implements PendingChange {
    * `rollback 1` and `commit` (which also stops the timer), until running is the config from
    * before our commit. Checked each time, because once the router's timer has rolled back,
    * `rollback 1` is our change itself; the second round undoes a timer that fired between
-   * the check and the commit.
+   * the check and the commit. Known shortcoming: if someone else committed after us (possible
+   * only once our session, and with it the exclusive lock, was lost), `rollback 1` is their
+   * commit's predecessor; two rounds do not reach the old config and this ends in
+   * `commit_failed` for a person to sort out with `show system commit`.
    */
   private async restorePrevious(driver: JunosDriver): Promise<void> {
     for (let round = 0; round < 2; round += 1) {
