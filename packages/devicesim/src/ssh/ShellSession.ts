@@ -47,17 +47,25 @@ export class ShellSession {
   }
 
   async run(): Promise<void> {
-    const { cli } = this.options;
+    const { cli, writer } = this.options;
     try {
-      await this.write(toCrlf(cli.greeting()));
-      await this.writePrompt();
+      await writer.write(this.noisy(toCrlf(cli.greeting())) + this.promptText());
+      let echoed = '';
       for (;;) {
         const event = await this.nextEvent();
-        if (event === undefined || !this.options.writer.isOpen) break;
-        if (event.kind === 'echo') await this.options.writer.write(event.text);
-        else if (event.kind === 'line') await this.enterLine(event.line);
-        else if (event.kind === 'interrupt') await this.answer(cli.interrupt?.(), '^C\r\n');
-        else if (cli.endOfInput !== undefined) await this.answer(cli.endOfInput(), '');
+        if (event === undefined || !writer.isOpen) break;
+        if (event.kind === 'echo') {
+          // When the line's end has arrived too, the echo goes out with the answer, in one write.
+          if (this.pendingEvent?.kind === 'line') echoed = event.text;
+          else await writer.write(event.text);
+        } else if (event.kind === 'line') {
+          await this.enterLine(event.line, `${echoed}\r\n`);
+          echoed = '';
+        } else if (event.kind === 'interrupt') {
+          await this.answer(cli.interrupt?.(), this.noisy('^C\r\n'));
+        } else if (cli.endOfInput !== undefined) {
+          await this.answer(cli.endOfInput(), '');
+        }
       }
     } finally {
       cli.disconnect();
@@ -93,45 +101,55 @@ export class ShellSession {
     return { kind: 'echo', text };
   }
 
-  private async enterLine(line: string): Promise<void> {
+  /** Runs an entered line; `prefix` (its echo and line break) is written first. */
+  private async enterLine(line: string, prefix: string): Promise<void> {
     const { faults, writer } = this.options;
-    await writer.write('\r\n');
     if (faults.hangOn?.test(line)) {
+      await writer.write(prefix);
       this.options.logger?.debug({ line }, 'hang fault: not answering');
       await writer.closed();
       return;
     }
     if (faults.flood?.on.test(line)) {
+      await writer.write(prefix);
       await this.flood(faults.flood.bytes);
-      await this.writePrompt();
+      await writer.write(this.promptText());
       return;
     }
     const reply = await this.options.cli.execute(line);
     if (faults.disconnectOn?.test(line)) {
       const text = replyText(reply.output);
-      await writer.write(text.slice(0, Math.floor(text.length / 2)));
+      await writer.write(prefix + text.slice(0, Math.floor(text.length / 2)));
       this.options.logger?.debug({ line }, 'disconnect fault: dropping the connection');
       this.options.dropConnection();
       return;
     }
-    await this.answer(reply, '');
+    await this.answer(reply, prefix);
   }
 
-  private async answer(reply: CliReply | undefined, before: string): Promise<void> {
-    await this.write(before);
+  /**
+   * Writes `prefix`, the reply (paged when the session pages) and the next prompt. Unpaged,
+   * that is one write, so one SSH packet for a short answer.
+   */
+  private async answer(reply: CliReply | undefined, prefix: string): Promise<void> {
+    const { writer } = this.options;
+    let text = prefix;
     if (reply !== undefined) {
       const pager = this.options.cli.pager();
       if (reply.pageable === true && pager !== undefined && pager.linesPerPage > 0) {
+        await writer.write(prefix);
         await this.page(reply.output, pager);
+        text = '';
       } else {
-        await this.write(replyText(reply.output));
+        text += this.noisy(replyText(reply.output));
       }
       if (reply.close === true) {
+        await writer.write(text);
         this.options.endSession();
         return;
       }
     }
-    await this.writePrompt();
+    await writer.write(text + this.promptText());
   }
 
   /**
@@ -153,10 +171,12 @@ export class ShellSession {
         index += 1;
       }
       // Each line keeps its own break, so an empty last line of a page is not lost.
-      await this.write(shown.map((line) => `${line}\r\n`).join(''));
-      if (index >= lines.length && this.options.faults.endlessPaging !== true) return;
-
-      await this.write(pager.prompt);
+      const page = this.noisy(shown.map((line) => `${line}\r\n`).join(''));
+      if (index >= lines.length && this.options.faults.endlessPaging !== true) {
+        await this.options.writer.write(page);
+        return;
+      }
+      await this.options.writer.write(page + this.noisy(pager.prompt));
       const key = await this.input.next();
       await this.options.writer.write(eraseBack(pager.prompt.length));
       if (key === undefined || key === 'q' || key === 'Q' || key === '\x03') return;
@@ -171,16 +191,14 @@ export class ShellSession {
     }
   }
 
-  private writePrompt(): Promise<void> {
+  /** The prompt as written, with the ANSI-noise fault applied when it is on. */
+  private promptText(): string {
     const prompt = toCrlf(this.options.cli.prompt());
-    const text = this.options.faults.ansiNoise === true ? noisyPrompt(prompt) : prompt;
-    return this.options.writer.write(text);
+    return this.options.faults.ansiNoise === true ? noisyPrompt(prompt) : prompt;
   }
 
-  /** Writes device text, with the ANSI-noise fault applied when it is on. */
-  private write(text: string): Promise<void> {
-    if (text === '') return Promise.resolve();
-    const noisy = this.options.faults.ansiNoise === true ? addAnsiNoise(text) : text;
-    return this.options.writer.write(noisy);
+  /** Device text with the ANSI-noise fault applied when it is on. */
+  private noisy(text: string): string {
+    return this.options.faults.ansiNoise === true && text !== '' ? addAnsiNoise(text) : text;
   }
 }
