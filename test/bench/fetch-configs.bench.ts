@@ -6,7 +6,7 @@
  *                      [--platforms all|cisco_ios,juniper_junos,...] [--configs intended|default]
  *
  * - driver: `connectDevice` + `getConfig` + close (login, shell, prompt, paging off, command,
- *   paging through nothing, cleaning), what the agent does for each device;
+ *   volatile lines removed), what the agent does for each device;
  * - exec (the floor): a bare ssh2 `exec` of the same command (login, one channel, raw text,
  *   close), what no driver can beat.
  *
@@ -24,6 +24,9 @@
  * and failures (counted, the first few shown; any failure makes the exit code 1). Then the
  * ratio driver/exec for wall time, p50 and p99 (2.00x: the driver takes twice as long), and
  * the p50 per platform. The child is stopped on exit, on failure and on SIGINT or SIGTERM.
+ *
+ * Both sides share two cores here: the figures move by tens of percent between runs when
+ * anything else is busy, so compare ratios from one run, not absolute figures across runs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
