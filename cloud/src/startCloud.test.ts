@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@plumbline/log';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadCloudConfig } from './config/CloudConfig.ts';
+import { ConfigError, loadCloudConfig } from './config/CloudConfig.ts';
 import { type RunningCloud, startCloud } from './startCloud.ts';
 import { addTenantFixture } from './testing/createTestCloud.ts';
 
@@ -33,10 +33,10 @@ describe('startCloud', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start() {
+  async function start(env: Record<string, string> = {}) {
     dataDir = mkdtempSync(join(tmpdir(), 'plumbline-cloud-'));
-    const config = loadCloudConfig({ PLUMBLINE_DATA_DIR: dataDir, PLUMBLINE_PORT: '0' });
-    cloud = await startCloud(config, silent);
+    const settings = { PLUMBLINE_DATA_DIR: dataDir, PLUMBLINE_PORT: '0', ...env };
+    cloud = await startCloud(loadCloudConfig(settings), silent);
     return cloud;
   }
 
@@ -82,5 +82,38 @@ describe('startCloud', () => {
     expect(stopped).toBe(true);
     await expect(running.store.ping()).rejects.toThrow(/not open/);
     cloud = undefined;
+  });
+
+  it('keeps the database file readable by its owner only', async () => {
+    await start();
+    expect(statSync(join(dataDir, 'plumbline.db')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to start on an address in use, naming the settings', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as { port: number };
+    try {
+      const starting = start({ PLUMBLINE_PORT: String(port) });
+      await expect(starting).rejects.toBeInstanceOf(ConfigError);
+      await expect(starting).rejects.toThrow(
+        `PLUMBLINE_HOST="127.0.0.1" PLUMBLINE_PORT=${port}: cannot listen on 127.0.0.1:${port} ` +
+          '(EADDRINUSE)',
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('refuses a data directory that cannot hold the database, naming the setting', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'plumbline-cloud-'));
+    const notADirectory = join(dataDir, 'a-file');
+    writeFileSync(notADirectory, '');
+    const config = loadCloudConfig({ PLUMBLINE_DATA_DIR: notADirectory, PLUMBLINE_PORT: '0' });
+    const starting = startCloud(config, silent);
+    await expect(starting).rejects.toBeInstanceOf(ConfigError);
+    await expect(starting).rejects.toThrow(
+      new RegExp(`^PLUMBLINE_DATA_DIR="${notADirectory}": cannot open the database .*EEXIST`),
+    );
   });
 });

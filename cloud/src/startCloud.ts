@@ -2,10 +2,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { componentLogger, type Logger } from '@plumbline/log';
-import type { CloudConfig } from './config/CloudConfig.ts';
+import { type CloudConfig, ConfigError } from './config/CloudConfig.ts';
+import { openConfiguredStore } from './config/openConfiguredStore.ts';
 import { createApp } from './http/createApp.ts';
 import { createMetrics } from './metrics/createMetrics.ts';
-import { Store } from './store/Store.ts';
+import type { Store } from './store/Store.ts';
 
 export interface RunningCloud {
   /** Where it listens, e.g. `http://127.0.0.1:8080`. */
@@ -18,10 +19,13 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
-/** Opens the store (migrating it), builds the app and listens. */
+/**
+ * Opens the store (migrating it), builds the app and listens. A data directory or an address
+ * that cannot be used rejects with a `ConfigError` naming the setting.
+ */
 export async function startCloud(config: CloudConfig, logger: Logger): Promise<RunningCloud> {
   const log = componentLogger(logger, 'http');
-  const store = Store.open({ dataDir: config.dataDir });
+  const store = openConfiguredStore(config);
   let accepting = true;
   const { app } = createApp({
     store,
@@ -33,10 +37,12 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   });
 
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host}:${port}`;
@@ -54,6 +60,20 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     return stopping;
   };
   return { url, store, stop };
+}
+
+function listen(server: Server, config: CloudConfig): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`;
+      const message =
+        `PLUMBLINE_HOST=${JSON.stringify(config.host)} PLUMBLINE_PORT=${config.port}: ` +
+        `cannot listen on ${where} (${error.code ?? error.message}); ` +
+        'choose a free port and an address of this machine';
+      reject(new ConfigError(message, { cause: error }));
+    });
+    server.listen(config.port, config.host, () => resolve());
+  });
 }
 
 function closeServer(server: Server, graceMs: number): Promise<void> {

@@ -1,8 +1,8 @@
 import { createLogger } from '@plumbline/log';
 import { ConfigError, loadCloudConfig } from '../config/CloudConfig.ts';
+import { openConfiguredStore } from '../config/openConfiguredStore.ts';
 import { toAppError } from '../errors/AppError.ts';
 import { startCloud } from '../startCloud.ts';
-import { Store } from '../store/Store.ts';
 import { type CliIo, runAdminCommand } from './runAdminCommand.ts';
 import { UsageError } from './UsageError.ts';
 
@@ -45,7 +45,7 @@ async function main(args: string[]): Promise<number> {
     return new Promise<number>(() => {});
   }
   if (command === 'admin') {
-    const store = Store.open({ dataDir: config.dataDir });
+    const store = openConfiguredStore(config);
     try {
       await runAdminCommand(rest, store, io);
     } finally {
