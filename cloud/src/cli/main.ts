@@ -3,6 +3,7 @@ import { ConfigError, loadCloudConfig } from '../config/CloudConfig.ts';
 import { openConfiguredStore } from '../config/openConfiguredStore.ts';
 import { toAppError } from '../errors/AppError.ts';
 import { startCloud } from '../startCloud.ts';
+import { withoutQueryParams } from '../store/withoutQueryParams.ts';
 import { type CliIo, runAdminCommand } from './runAdminCommand.ts';
 import { UsageError } from './UsageError.ts';
 
@@ -68,9 +69,10 @@ main(process.argv.slice(2)).then(
       process.exit(78);
     }
     const appError = toAppError(error);
+    const shown = withoutQueryParams(error);
     const internal = appError.code === 'internal';
     io.err(
-      `plumbline-cloud: ${internal ? ((error as Error).stack ?? String(error)) : appError.message}`,
+      `plumbline-cloud: ${internal ? ((shown as Error).stack ?? String(shown)) : appError.message}`,
     );
     process.exit(1);
   },

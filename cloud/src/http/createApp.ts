@@ -6,6 +6,7 @@ import { routePath } from 'hono/route';
 import { AppError, toAppError } from '../errors/AppError.ts';
 import type { CloudMetrics } from '../metrics/createMetrics.ts';
 import type { Store } from '../store/Store.ts';
+import { withoutQueryParams } from '../store/withoutQueryParams.ts';
 import type { AppEnv } from './AppEnv.ts';
 import { authenticate } from './authenticate.ts';
 import { addHealthRoutes } from './routes/addHealthRoutes.ts';
@@ -85,7 +86,8 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: Te
   app.onError((thrown, c) => {
     const error = toAppError(thrown);
     if (error.status >= 500) {
-      logger.error({ err: thrown, method: c.req.method, path: c.req.path }, 'request failed');
+      const err = withoutQueryParams(thrown);
+      logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
     }
     return c.json(error.toBody(), error.status);
   });
