@@ -3,6 +3,7 @@ import { roleAllows } from '../auth/Role.ts';
 import {
   addTenantFixture,
   createTestCloud,
+  rawDatabase,
   signIn,
   type TenantFixture,
   type TestCloud,
@@ -17,6 +18,8 @@ import { type TenantRoute, tenantPathPrefix } from './TenantRouter.ts';
 interface RouteFixture {
   params?: (t: TenantFixture) => Record<string, string>;
   body?: unknown;
+  /** A valid body that names an object of tenant `other` (a user id, say): must be not found. */
+  foreignBody?: (other: TenantFixture) => unknown;
 }
 
 const fixtures: Record<string, RouteFixture> = {
@@ -31,11 +34,25 @@ const fixtures: Record<string, RouteFixture> = {
   },
   'DELETE /members/:userId': { params: (t) => ({ userId: t.users.approver.id }) },
   'GET /tokens': {},
-  'POST /tokens': { body: { name: 'matrix' } },
+  'POST /tokens': {
+    body: { name: 'matrix' },
+    foreignBody: (other) => ({ name: 'matrix', userId: other.users.viewer.id }),
+  },
   'GET /tokens/:tokenId': { params: (t) => ({ tokenId: t.users.approver.tokenId }) },
   'DELETE /tokens/:tokenId': { params: (t) => ({ tokenId: t.users.approver.tokenId }) },
   'GET /audit': {},
 };
+
+/**
+ * The API routes outside any tenant. Anything else under /api must be added through
+ * `TenantRouter`, so that `tenantAccess` guards it and this matrix walks it.
+ */
+const routesOutsideTenants = [
+  'POST /api/v1/session',
+  'DELETE /api/v1/session',
+  'GET /api/v1/me',
+  'GET /api/v1/tenants',
+];
 
 const keyOf = (route: TenantRoute) => `${route.method} ${route.path}`;
 
@@ -86,6 +103,19 @@ describe('tenant isolation matrix', () => {
     expect(routes.map(keyOf).filter((key) => !fixtures[key])).toEqual([]);
   });
 
+  it('finds no API route outside a tenant but the listed ones', () => {
+    const handlers = cloud.app.routes.filter((r) => r.path.startsWith('/api/'));
+    const outside = handlers
+      .filter((r) => !r.path.startsWith(tenantPathPrefix))
+      .filter((r) => !(r.method === 'ALL' && r.path === '/api/*'))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(new Set(outside)).toEqual(new Set(routesOutsideTenants));
+    const catchAll = handlers.filter(
+      (r) => r.path.startsWith(tenantPathPrefix) && r.method === 'ALL',
+    );
+    expect(catchAll).toEqual([]);
+  });
+
   it("answers 404 to tenant A's token asking for tenant B's objects, and changes nothing", async () => {
     const before = await snapshot(cloud, b);
     for (const route of routes) {
@@ -117,6 +147,24 @@ describe('tenant isolation matrix', () => {
       const response = await cloud.request(route.method, url, {
         token: a.users.admin.token,
         body: fixture.body,
+      });
+      expect({ route: keyOf(route), status: response.status }).toEqual({
+        route: keyOf(route),
+        status: 404,
+      });
+    }
+    expect(await snapshot(cloud, b)).toBe(before);
+  });
+
+  it("answers 404 to B's objects named in the body of a request to A", async () => {
+    const before = await snapshot(cloud, b);
+    const naming = routes.filter((r) => fixtureOf(r).foreignBody !== undefined);
+    expect(naming.length).toBeGreaterThan(0);
+    for (const route of naming) {
+      const fixture = fixtureOf(route);
+      const response = await cloud.request(route.method, urlFor(route, a.slug, {}), {
+        token: a.users.admin.token,
+        body: fixture.foreignBody?.(b),
       });
       expect({ route: keyOf(route), status: response.status }).toEqual({
         route: keyOf(route),
@@ -177,24 +225,72 @@ describe('tenant isolation matrix', () => {
 
   it("lets tenant A's admin do each of these in A, so the refusals above are not vacuous", async () => {
     for (const route of routes) {
-      const fresh = createTestCloud();
-      const own = await addTenantFixture(fresh, 'alpha', { withPasswords: false });
-      const fixture = fixtureOf(route);
-      const response = await fresh.request(
-        route.method,
-        urlFor(route, own.slug, fixture.params?.(own) ?? {}),
-        {
-          token: own.users.admin.token,
-          body: fixture.body,
-        },
-      );
+      const { fresh, own, response } = await asAdminInFreshTenant(route);
       expect({ route: keyOf(route), ok: response.status < 300 }).toEqual({
         route: keyOf(route),
         ok: true,
       });
+      if (route.method === 'GET') continue;
+
+      const [newest] = await fresh.store.tenant(own.tenantId).listAudit({ limit: 1 });
+      expect({ route: keyOf(route), audited: newest?.actor }).toEqual({
+        route: keyOf(route),
+        audited: {
+          kind: 'token',
+          id: own.users.admin.id,
+          label: `${own.users.admin.email} (token "admin token")`,
+        },
+      });
+    }
+  });
+
+  it('makes no change when its audit event cannot be written: both share one transaction', async () => {
+    for (const route of routes.filter((r) => r.method !== 'GET')) {
+      const { fresh, own, response } = await asAdminInFreshTenant(route, (cloud) => {
+        rawDatabase(cloud.store).exec(
+          `create trigger refuse_audit before insert on audit_events
+           begin select raise(abort, 'audit refused'); end`,
+        );
+      });
+      expect({ route: keyOf(route), status: response.status }).toEqual({
+        route: keyOf(route),
+        status: 500,
+      });
+      rawDatabase(fresh.store).exec('drop trigger refuse_audit');
+      const untouched = createTestCloud();
+      const twin = await addTenantFixture(untouched, 'alpha', { withPasswords: false });
+      expect(await contentOf(fresh, own)).toEqual(await contentOf(untouched, twin));
     }
   });
 });
+
+/** The admin of a new tenant does what `route`'s fixture describes; `prepare` runs first. */
+async function asAdminInFreshTenant(route: TenantRoute, prepare?: (cloud: TestCloud) => void) {
+  const fresh = createTestCloud();
+  const own = await addTenantFixture(fresh, 'alpha', { withPasswords: false });
+  prepare?.(fresh);
+  const fixture = fixtureOf(route);
+  const response = await fresh.request(
+    route.method,
+    urlFor(route, own.slug, fixture.params?.(own) ?? {}),
+    { token: own.users.admin.token, body: fixture.body },
+  );
+  return { fresh, own, response };
+}
+
+/** What a tenant holds, without the ids and secrets that differ between two fixtures. */
+async function contentOf(cloud: TestCloud, t: TenantFixture) {
+  const scope = cloud.store.tenant(t.tenantId);
+  const tenant = await scope.getTenant();
+  const members = await scope.listMembers();
+  const tokens = await scope.listTokens();
+  return {
+    tenant: tenant.displayName,
+    members: members.map((m) => [m.user.email, m.role]),
+    tokens: tokens.map((token) => [token.name, token.revokedAt]).sort(),
+    audit: (await scope.listAudit({ limit: 500 })).map((event) => event.action),
+  };
+}
 
 function errorCode(body: unknown): unknown {
   return (body as { error?: { code?: unknown } } | undefined)?.error?.code;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTenantFixture, createTestCloud } from '../testing/createTestCloud.ts';
+import { addTenantFixture, createTestCloud, rawDatabase } from '../testing/createTestCloud.ts';
 
 describe('audit log', () => {
   it('records who did what to which object and when, for each change through the API', async () => {
@@ -47,7 +47,7 @@ describe('audit log', () => {
   it('cannot be changed or deleted, even with SQL', async () => {
     const cloud = createTestCloud();
     await addTenantFixture(cloud, 'acme', { withPasswords: false });
-    const sqlite = (cloud.store as unknown as { sqlite: import('better-sqlite3').Database }).sqlite;
+    const sqlite = rawDatabase(cloud.store);
     expect(() => sqlite.prepare("update audit_events set action = 'nothing'").run()).toThrow(
       'audit_events is append-only',
     );

@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '@plumbline/log';
+import type Database from 'better-sqlite3';
 import type { Role } from '../auth/Role.ts';
 import { createApp } from '../http/createApp.ts';
 import { createMetrics } from '../metrics/createMetrics.ts';
@@ -77,6 +78,14 @@ export function createTestCloud(
     return { status: response.status, headers: response.headers, json, text };
   };
   return { store, app, tenants, clock, request };
+}
+
+/**
+ * The SQLite connection under a store, for tests that must do what no caller can (break a
+ * table on purpose, try to edit the audit log). Reaches into a private field on purpose.
+ */
+export function rawDatabase(store: Store): Database.Database {
+  return (store as unknown as { sqlite: Database.Database }).sqlite;
 }
 
 /** A tenant with a member of each role, each with a token, plus one more token to act on. */
