@@ -6,6 +6,7 @@ import { createLogger } from '@plumbline/log';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadCloudConfig } from './config/CloudConfig.ts';
 import { type RunningCloud, startCloud } from './startCloud.ts';
+import { Store } from './store/Store.ts';
 import { addTenantFixture } from './testing/createTestCloud.ts';
 
 const silent = createLogger({ name: 'test', level: 'silent' });
@@ -17,12 +18,39 @@ function connectTo(port: number): Promise<Socket> {
   });
 }
 
-function readAll(socket: Socket): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    socket.on('data', (chunk) => (text += chunk.toString()));
-    socket.on('close', () => resolve(text));
+/** What a raw socket receives: `until` waits for some text, `all` for the socket to close. */
+function received(socket: Socket) {
+  let text = '';
+  const waiters: { expected: string; resolve: () => void }[] = [];
+  socket.on('data', (chunk) => {
+    text += chunk.toString();
+    for (const waiter of waiters.filter((w) => text.includes(w.expected))) waiter.resolve();
   });
+  const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(text)));
+  return {
+    until: (expected: string) =>
+      new Promise<void>((resolve) => {
+        if (text.includes(expected)) resolve();
+        else waiters.push({ expected, resolve });
+      }),
+    all: () => closed,
+  };
+}
+
+/**
+ * Starts a POST whose body is held back. With `Expect: 100-continue` the server answers
+ * "100 Continue" once it has read the headers, so the request is known to be in flight.
+ */
+async function startSlowPost(port: number, token: string, body: string) {
+  const socket = await connectTo(port);
+  const answer = received(socket);
+  socket.write(
+    'POST /api/v1/tenants/acme/members HTTP/1.1\r\nHost: x\r\n' +
+      `Authorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+      `Expect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`,
+  );
+  await answer.until('HTTP/1.1 100 Continue');
+  return { socket, answer };
 }
 
 describe('startCloud', () => {
@@ -60,28 +88,40 @@ describe('startCloud', () => {
     const t = await addTenantFixture(fakeCloud, 'acme', { withPasswords: false });
 
     const body = JSON.stringify({ email: 'late@acme.test', role: 'viewer' });
-    const socket = await connectTo(port);
-    const answer = readAll(socket);
-    socket.write(
-      'POST /api/v1/tenants/acme/members HTTP/1.1\r\nHost: x\r\n' +
-        `Authorization: Bearer ${t.users.admin.token}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
-    );
-    // Let the server accept the connection and read the headers before it is told to stop;
-    // the order is what matters here, not the time.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { socket, answer } = await startSlowPost(port, t.users.admin.token, body);
 
     let stopped = false;
     const stopping = running.stop().then(() => (stopped = true));
     await expect(connectTo(port)).rejects.toThrow(/ECONNREFUSED/);
     expect(stopped).toBe(false);
 
-    socket.write(body.slice(10));
-    expect(await answer).toMatch(/^HTTP\/1.1 201 Created/);
+    socket.write(body);
+    expect(await answer.all()).toMatch(/\r\n\r\nHTTP\/1.1 201 Created\r\n/);
     await stopping;
     expect(stopped).toBe(true);
     await expect(running.store.ping()).rejects.toThrow(/not open/);
     cloud = undefined;
+
+    const reopened = Store.open({ dataDir });
+    expect(await reopened.findUserByEmail('late@acme.test')).toMatchObject({ hasPassword: false });
+    await reopened.close();
+  });
+
+  it('cuts a request that outlasts the shutdown grace period, so stopping cannot hang', async () => {
+    const running = await start({ PLUMBLINE_SHUTDOWN_GRACE_MS: '0' });
+    const port = Number(new URL(running.url).port);
+    const fakeCloud = { store: running.store } as Parameters<typeof addTenantFixture>[0];
+    const t = await addTenantFixture(fakeCloud, 'acme', { withPasswords: false });
+
+    const body = JSON.stringify({ email: 'stuck@acme.test', role: 'viewer' });
+    const { answer } = await startSlowPost(port, t.users.admin.token, body);
+    await running.stop();
+    cloud = undefined;
+
+    expect(await answer.all()).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    const reopened = Store.open({ dataDir });
+    expect(await reopened.findUserByEmail('stuck@acme.test')).toBeUndefined();
+    await reopened.close();
   });
 
   it('keeps the database file readable by its owner only', async () => {

@@ -165,4 +165,25 @@ describe('API token lifecycle', () => {
     const none = await cloud.request('GET', '/api/v1/tenants/acme');
     expect(none.status).toBe(401);
   });
+
+  it('shows viewers and approvers only their own tokens, and admins every token', async () => {
+    const cloud = createTestCloud();
+    const t = await addTenantFixture(cloud, 'acme', { withPasswords: false });
+    const names = async (role: 'admin' | 'approver' | 'viewer') => {
+      const list = await cloud.request('GET', '/api/v1/tenants/acme/tokens', {
+        token: t.users[role].token,
+      });
+      return (list.json as { tokens: { name: string }[] }).tokens.map((x) => x.name).sort();
+    };
+    expect(await names('viewer')).toEqual(['viewer token']);
+    expect(await names('approver')).toEqual(['approver token']);
+    expect(await names('admin')).toEqual(['admin token', 'approver token', 'viewer token']);
+
+    const others = await cloud.request(
+      'GET',
+      `/api/v1/tenants/acme/tokens/${t.users.admin.tokenId}`,
+      { token: t.users.viewer.token },
+    );
+    expect(others.status).toBe(404);
+  });
 });
