@@ -13,6 +13,8 @@ const usage = `usage: plumbline-cloud <command>
   admin create-tenant --slug S --name N     make a tenant
   admin create-user --email E --name N [--password-stdin] [--tenant S --role admin|approver|viewer]
                                             make a user, optionally a member of a tenant
+  admin add-member --tenant S --email E --role admin|approver|viewer
+                                            add an existing user to a tenant
   admin create-token --tenant S --user E --name N [--expires-in-days D]
                                             make an API token; it is printed once, on stdout
 

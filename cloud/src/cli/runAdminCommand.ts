@@ -16,7 +16,10 @@ export interface CliIo {
   readStdin(): Promise<string>;
 }
 
-/** `admin create-tenant | create-user | create-token`: bootstrapping without a database tool. */
+/**
+ * `admin create-tenant | create-user | add-member | create-token`: bootstrapping without a
+ * database tool.
+ */
 export async function runAdminCommand(args: string[], store: Store, io: CliIo): Promise<void> {
   const [command, ...rest] = args;
   switch (command) {
@@ -24,11 +27,14 @@ export async function runAdminCommand(args: string[], store: Store, io: CliIo): 
       return createTenant(rest, store, io);
     case 'create-user':
       return createUser(rest, store, io);
+    case 'add-member':
+      return addMember(rest, store, io);
     case 'create-token':
       return createToken(rest, store, io);
     default:
       throw new UsageError(
-        `unknown admin command "${command ?? ''}"; use create-tenant, create-user or create-token`,
+        `unknown admin command "${command ?? ''}"; ` +
+          'use create-tenant, create-user, add-member or create-token',
       );
   }
 }
@@ -53,6 +59,10 @@ async function createUser(args: string[], store: Store, io: CliIo): Promise<void
     ? (await io.readStdin()).replace(/\r?\n$/, '')
     : undefined;
   const membership = values.tenant === undefined ? undefined : await tenantAndRole(values, store);
+  if (await store.findUserByEmail(values.email)) {
+    const hint = 'use add-member to give them a tenant';
+    throw new AppError('conflict', `a user with email ${values.email} already exists; ${hint}`);
+  }
 
   const user = await store.createUser(
     { email: values.email, displayName: values.name, ...(password !== undefined && { password }) },
@@ -67,6 +77,24 @@ async function createUser(args: string[], store: Store, io: CliIo): Promise<void
       .addMember({ email: user.email, role: membership.role }, cliActor);
     io.err(`added ${user.email} to tenant "${values.tenant}" as ${membership.role}`);
   }
+  io.out(user.id);
+}
+
+/**
+ * Adds an existing user to a tenant: the way to give a user a second tenant, or to make them the
+ * first admin of a new one, since `create-user` refuses an email that exists.
+ */
+async function addMember(args: string[], store: Store, io: CliIo): Promise<void> {
+  const options = { tenant: 'string', email: 'string', role: 'string' } as const;
+  const values = required(args, options, ['tenant', 'email', 'role']);
+  const { tenantId, role } = await tenantAndRole(values, store);
+  const user = await store.findUserByEmail(values.email);
+  if (!user) {
+    throw new AppError('not_found', `no user with email ${values.email}; create-user first`);
+  }
+
+  await store.tenant(tenantId).addMember({ email: user.email, role }, cliActor);
+  io.err(`added ${user.email} to tenant "${values.tenant}" as ${role}`);
   io.out(user.id);
 }
 
