@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { addTenantFixture, createTestCloud, signIn } from '../testing/createTestCloud.ts';
+import {
+  addTenantFixture,
+  createTestCloud,
+  rawDatabase,
+  signIn,
+  type TestCloud,
+} from '../testing/createTestCloud.ts';
+
+/** Audit events outside any tenant; no API lists them yet, so the test reads the table. */
+function auditOutsideTenants(cloud: TestCloud) {
+  return rawDatabase(cloud.store)
+    .prepare(
+      `select action, object_type as objectType, actor_label as actor from audit_events
+       where tenant_id is null and object_type = 'session' order by seq`,
+    )
+    .all();
+}
 
 describe('sessions for the web UI', () => {
   it('sets an HTTP-only, SameSite=Strict cookie on sign-in and knows the user by it', async () => {
@@ -88,6 +104,11 @@ describe('sessions for the web UI', () => {
     });
     expect(out.status).toBe(204);
     expect((await cloud.request('GET', '/api/v1/me', { cookie: first.cookie })).status).toBe(401);
+    const email = t.users.viewer.email;
+    expect(auditOutsideTenants(cloud)).toEqual([
+      { action: 'session.created', objectType: 'session', actor: email },
+      { action: 'session.ended', objectType: 'session', actor: email },
+    ]);
 
     const second = await signIn(cloud, t.users.viewer.email, t.password);
     cloud.clock.advance(3_600_000);

@@ -192,8 +192,12 @@ export class Store {
     return row?.passwordHash && matches ? toUser(row) : undefined;
   }
 
+  /**
+   * Starts a web session for `user` and records the sign-in in the audit log (outside any tenant)
+   * in the same transaction. Expired sessions are swept here; that is housekeeping, not audited.
+   */
   async createSession(
-    userId: string,
+    user: User,
     ttlMs: number,
   ): Promise<{ secret: string; csrfToken: string; expiresAt: number }> {
     const now = this.now();
@@ -201,7 +205,7 @@ export class Store {
     const session = {
       id: randomUUID(),
       secretHash: hashSecret(secret),
-      userId,
+      userId: user.id,
       csrfToken: generateSecret(),
       createdAt: now,
       expiresAt: now + ttlMs,
@@ -209,6 +213,7 @@ export class Store {
     this.db.transaction((tx) => {
       tx.delete(sessions).where(lt(sessions.expiresAt, now)).run();
       tx.insert(sessions).values(session).run();
+      this.auditSession(tx, user, 'session.created', session.id, now);
     });
     return { secret, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   }
@@ -229,7 +234,17 @@ export class Store {
     };
   }
 
-  async deleteSession(sessionId: string): Promise<void> {
-    this.db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+  /** Ends a session (sign-out) and records it, in one transaction. */
+  async deleteSession(sessionId: string, user: User): Promise<void> {
+    this.db.transaction((tx) => {
+      tx.delete(sessions).where(eq(sessions.id, sessionId)).run();
+      this.auditSession(tx, user, 'session.ended', sessionId, this.now());
+    });
+  }
+
+  private auditSession(db: Db, user: User, action: string, sessionId: string, at: number): void {
+    const actor: Actor = { kind: 'user', id: user.id, label: user.email };
+    const entry = { tenantId: null, action, objectType: 'session', objectId: sessionId };
+    appendAudit(db, actor, entry, at);
   }
 }

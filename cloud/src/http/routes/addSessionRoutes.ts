@@ -44,7 +44,7 @@ export function addSessionRoutes(app: Hono<AppEnv>, settings: SessionSettings): 
     }
     throttle.recordSuccess(email);
 
-    const session = await c.var.store.createSession(user.id, settings.ttlMs);
+    const session = await c.var.store.createSession(user, settings.ttlMs);
     setCookie(c, sessionCookieName, session.secret, {
       httpOnly: true,
       sameSite: 'Strict',
@@ -62,7 +62,9 @@ export function addSessionRoutes(app: Hono<AppEnv>, settings: SessionSettings): 
 
   app.delete('/api/v1/session', async (c) => {
     const principal = c.var.principal;
-    if (principal?.kind === 'session') await c.var.store.deleteSession(principal.sessionId);
+    if (principal?.kind === 'session') {
+      await c.var.store.deleteSession(principal.sessionId, principal.user);
+    }
     deleteCookie(c, sessionCookieName, { path: '/', secure: settings.secureCookies });
     return c.body(null, 204);
   });
