@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCloudConfig } from './CloudConfig.ts';
+import { ConfigError, loadCloudConfig } from './CloudConfig.ts';
 
 function configFile(content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'plumbline-config-')), 'cloud.json');
@@ -39,7 +39,12 @@ describe('loadCloudConfig', () => {
 
   it('names the setting, its value and where it came from when it is not usable', () => {
     expect(() => loadCloudConfig({ PLUMBLINE_PORT: 'eighty' })).toThrow(
-      'PLUMBLINE_PORT="eighty" (from the environment) is not usable: ',
+      new ConfigError(
+        'PLUMBLINE_PORT="eighty" (from the environment) is not usable: expected a number',
+      ),
+    );
+    expect(() => loadCloudConfig({ PLUMBLINE_SHUTDOWN_GRACE_MS: '-1' })).toThrow(
+      /^PLUMBLINE_SHUTDOWN_GRACE_MS="-1" \(from the environment\) is not usable: Too small/,
     );
     const file = configFile('{"PLUMBLINE_LOG_LEVEL": "loud"}');
     expect(() => loadCloudConfig({ PLUMBLINE_CONFIG: file })).toThrow(

@@ -1,29 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** A number from the environment (text) or the file; "abc" is refused as not a number. */
+const numberSetting = () =>
+  z.coerce.number({
+    // Only "not a number" is reworded; range checks keep zod's own "Too small: ..." messages.
+    error: (issue) => (issue.code === 'invalid_type' ? 'expected a number' : undefined),
+  });
+
 /** Settings by their environment names; a config file uses the same names as JSON keys. */
 const settingsSchema = z.object({
   PLUMBLINE_DATA_DIR: z.string().min(1).default('./.plumbline'),
   PLUMBLINE_HOST: z.string().min(1).default('127.0.0.1'),
-  PLUMBLINE_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  PLUMBLINE_PORT: numberSetting().int().min(0).max(65_535).default(8080),
   /** How the browser reaches the service; decides whether cookies are marked Secure. */
   PLUMBLINE_PUBLIC_URL: z.url().optional(),
   PLUMBLINE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
-  PLUMBLINE_MAX_BODY_BYTES: z.coerce
-    .number()
+  PLUMBLINE_MAX_BODY_BYTES: numberSetting()
     .int()
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
-  PLUMBLINE_SESSION_TTL_HOURS: z.coerce
-    .number()
+  PLUMBLINE_SESSION_TTL_HOURS: numberSetting()
     .positive()
     .max(24 * 30)
     .default(12),
   /** How long shutdown waits for requests in flight before it closes their connections. */
-  PLUMBLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  PLUMBLINE_SHUTDOWN_GRACE_MS: numberSetting().int().min(0).max(600_000).default(10_000),
 });
 
 export interface CloudConfig {

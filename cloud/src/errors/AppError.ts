@@ -14,7 +14,6 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
-  not_ready: 503,
   internal: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
