@@ -42,9 +42,16 @@ async function main(args: string[]): Promise<number> {
   if (command === 'serve') {
     const logger = createLogger({ name: 'plumbline-cloud', level: config.logLevel });
     const cloud = await startCloud(config, logger);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => void cloud.stop().then(() => process.exit(0)));
-    }
+    const stop = () =>
+      cloud.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: withoutQueryParams(error) }, 'cloud did not stop cleanly');
+          process.exit(1);
+        },
+      );
+    // The same signal a second time is not caught, so it ends a stop that hangs.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
     return new Promise<number>(() => {});
   }
   if (command === 'admin') {
