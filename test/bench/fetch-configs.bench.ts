@@ -33,14 +33,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { simPlatforms } from '@plumbline/devicesim';
+import { connectDevice, driverDefinitions, MemoryHostKeyStore } from '@plumbline/drivers';
 import ssh2 from 'ssh2';
 import { z } from 'zod';
-import { simPlatforms } from '../../packages/devicesim/src/index.ts';
-import {
-  connectDevice,
-  driverDefinitions,
-  MemoryHostKeyStore,
-} from '../../packages/drivers/src/index.ts';
 import { planInventory } from '../lab/seed/planInventory.ts';
 
 /** The command each platform's driver sends for the running config, for the exec floor. */

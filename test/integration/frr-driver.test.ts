@@ -1,13 +1,13 @@
-// test/ does not depend on @plumbline/drivers (package.json is not ours to change): import by path.
-
-import ssh2 from 'ssh2';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '@plumbline/devicesim';
 import {
   connectDevice,
   type DeviceDriver,
+  type DriverTimers,
   isDriverError,
   MemoryHostKeyStore,
-} from '../../packages/drivers/src/index.ts';
+} from '@plumbline/drivers';
+import ssh2 from 'ssh2';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetFrr } from '../lab/frr.js';
 import { type FrrLabState, readLabState } from '../lab/state.js';
 
@@ -20,7 +20,6 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  vi.useRealTimers();
   await Promise.all(drivers.splice(0).map((driver) => driver.session.close()));
   await resetFrr();
 });
@@ -29,8 +28,9 @@ afterAll(async () => {
   await resetFrr();
 });
 
-async function connect(): Promise<DeviceDriver> {
+async function connect(timers?: DriverTimers): Promise<DeviceDriver> {
   const driver = await connectDevice({
+    ...(timers === undefined ? {} : { timers }),
     platform: 'frr',
     host: lab.host,
     port: lab.port,
@@ -136,20 +136,35 @@ describe('the FRR driver against the lab router', () => {
   });
 
   it('rolls back by itself when confirm does not come in time', async () => {
-    const driver = await connect();
-    const before = await driver.getConfig();
+    const clock = new ManualClock();
+    const driver = await connect(clock);
+    const before = await vtyshRunningConfig();
     const change = await driver.stage(['ip route 192.0.2.0/24 blackhole'], {
       confirmTimeoutMs: 60_000,
     });
     await change.commit();
-    expect(await driver.getConfig()).toContain('ip route 192.0.2.0/24 blackhole');
+    expect(await vtyshRunningConfig()).toContain('ip route 192.0.2.0/24 blackhole');
 
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    vi.advanceTimersByTime(60_000);
-    vi.useRealTimers();
-    // The timer has started the rollback; abort() waits for that same rollback.
-    await change.abort();
-    expect(await driver.getConfig()).toBe(before);
+    clock.advance(59_999);
+    expect(await vtyshRunningConfig()).toContain('ip route 192.0.2.0/24 blackhole');
+    clock.advance(1);
     await expect(change.confirm()).rejects.toMatchObject({ code: 'rolled_back' });
+    expect(await vtyshRunningConfig()).toBe(before);
+  });
+
+  it('rolls back when the caller goes away after commit', async () => {
+    const clock = new ManualClock();
+    const driver = await connect(clock);
+    const before = await vtyshRunningConfig();
+    const change = await driver.stage(['ip route 192.0.2.0/24 blackhole'], {
+      confirmTimeoutMs: 60_000,
+    });
+    await change.commit();
+    await driver.session.close();
+
+    clock.advance(60_000);
+    // abort() waits for the rollback the deadline started, on a session of its own.
+    await change.abort();
+    expect(await vtyshRunningConfig()).toBe(before);
   });
 });
