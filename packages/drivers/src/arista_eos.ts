@@ -9,7 +9,7 @@ import {
 } from './ciscoStyle.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
-import { DriverError } from './DriverError.ts';
+import { requireState } from './requireState.ts';
 import { withLiveSession } from './withLiveSession.ts';
 
 /** Every EOS prompt, config sessions included (devices.md §1, §8). */
@@ -137,12 +137,7 @@ class EosPendingChange implements PendingChange {
   }
 
   private require(state: EosPendingChange['state'], action: string): void {
-    if (this.state === state) return;
-    throw new DriverError(
-      'protocol_error',
-      `${this.runner.device}: cannot ${action} a change that is ${this.state}, expected ${state}`,
-      { device: this.runner.device },
-    );
+    requireState(this.runner.device, action, this.state, state);
   }
 }
 

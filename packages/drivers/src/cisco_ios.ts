@@ -4,6 +4,7 @@ import { CommandRunner, cleanConfig, configBody, defaultConfirmMs } from './cisc
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
+import { requireState } from './requireState.ts';
 import { withLiveSession } from './withLiveSession.ts';
 
 /** Exec, privileged and config prompts (devices.md §8), at the end of the output. */
@@ -147,12 +148,7 @@ class IosPendingChange implements PendingChange {
   }
 
   private require(state: IosPendingChange['state'], action: string): void {
-    if (this.state === state) return;
-    throw new DriverError(
-      'protocol_error',
-      `${this.runner.device}: cannot ${action} a change that is ${this.state}, expected ${state}`,
-      { device: this.runner.device },
-    );
+    requireState(this.runner.device, action, this.state, state);
   }
 }
 

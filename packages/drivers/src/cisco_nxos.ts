@@ -12,6 +12,7 @@ import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.t
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError, withOutcome } from './DriverError.ts';
 import { realTimers } from './DriverTimers.ts';
+import { requireState } from './requireState.ts';
 import { withLiveSession } from './withLiveSession.ts';
 
 /** Privileged, config and config-session prompts (devices.md §1, §8). */
@@ -247,12 +248,7 @@ class NxosPendingChange implements PendingChange {
   }
 
   private require(state: State, action: string): void {
-    if (this.state === state) return;
-    throw new DriverError(
-      'protocol_error',
-      `${this.runner.device}: cannot ${action} a change that is ${this.state}, expected ${state}`,
-      { device: this.runner.device },
-    );
+    requireState(this.runner.device, action, this.state, state);
   }
 }
 

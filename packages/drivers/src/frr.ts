@@ -5,6 +5,7 @@ import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError, withOutcome } from './DriverError.ts';
 import { realTimers } from './DriverTimers.ts';
 import { frrRestoreCommands } from './frrConfigTree.ts';
+import { requireState } from './requireState.ts';
 import { withLiveSession } from './withLiveSession.ts';
 
 const defaultConfirmTimeoutMs = 5 * 60_000;
@@ -239,13 +240,7 @@ class FrrPendingChange implements PendingChange {
   }
 
   private expect(state: State, action: string): void {
-    if (this.state === state) return;
-    const code = this.state === 'rolled_back' ? 'rolled_back' : 'protocol_error';
-    throw new DriverError(
-      code,
-      `${this.device}: cannot ${action}: the change is ${this.state}, expected ${state}`,
-      { device: this.device },
-    );
+    requireState(this.device, action, this.state, state);
   }
 }
 

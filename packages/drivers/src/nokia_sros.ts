@@ -3,6 +3,7 @@ import { checkConfigLines } from './checkConfigLines.ts';
 import type { DeviceDriver, PendingChange, StageOptions } from './DeviceDriver.ts';
 import type { DriverDefinition, DriverOptions } from './DriverDefinition.ts';
 import { DriverError } from './DriverError.ts';
+import { requireState } from './requireState.ts';
 import { withLiveSession } from './withLiveSession.ts';
 
 /** MD-CLI's two-line prompt (devices.md §1, the safer form) or the classic `A:node# `. */
@@ -200,13 +201,7 @@ class SrosPendingChange implements PendingChange {
   async abort(): Promise<void> {
     if (this.stage === 'aborted') return;
     if (this.stage === 'confirmed') {
-      throw new DriverError(
-        'protocol_error',
-        `${this.driver.session.device}: change already confirmed`,
-        {
-          device: this.driver.session.device,
-        },
-      );
+      requireState(this.driver.session.device, 'abort', this.stage, 'staged or committed');
     }
     const wasCommitted = this.stage === 'committed';
     this.stage = 'aborted';
@@ -232,13 +227,7 @@ class SrosPendingChange implements PendingChange {
   }
 
   private require(stage: Stage, action: string): void {
-    if (this.stage !== stage) {
-      throw new DriverError(
-        'protocol_error',
-        `${this.driver.session.device}: cannot ${action} a change that is ${this.stage}`,
-        { device: this.driver.session.device },
-      );
-    }
+    requireState(this.driver.session.device, action, this.stage, stage);
   }
 }
 
