@@ -295,7 +295,8 @@ async function runPhase(
 function phaseLine(phase: PhaseResult): string {
   const durations = phase.fetched.map((f) => f.ms);
   const bytes = phase.fetched.reduce((sum, f) => sum + f.bytes, 0);
-  const head = `${phase.method.padEnd(6)} ${phase.fetched.length} ok, ${phase.failures.length} failed`;
+  const counts = `${phase.fetched.length} ok, ${phase.failures.length} failed`;
+  const head = `${phase.method.padEnd(6)} ${counts}`;
   return [
     head,
     `${devicesPerSecond(phase).toFixed(1)} devices/s`,
@@ -357,7 +358,8 @@ function printSummary(rounds: { driver: PhaseResult; exec: PhaseResult }[], plat
     const driver = of('driver', (phase) => p(phase, 50, platform));
     const exec = of('exec', (phase) => p(phase, 50, platform));
     say(
-      `  ${platform.padEnd(14)}${ms(driver).padStart(8)} /${ms(exec).padStart(8)} / ${times(driver / exec)}`,
+      `  ${platform.padEnd(14)}${ms(driver).padStart(8)} /${ms(exec).padStart(8)} / ` +
+        times(driver / exec),
     );
   }
 }

@@ -18,7 +18,8 @@ export function fleetSpecs(options: FleetSpecsOptions): SimFleetDeviceSpec[] {
   return Array.from({ length: options.count }, (_, index) => {
     const platform = options.platforms[index % options.platforms.length];
     if (platform === undefined) throw new Error('fleetSpecs needs at least one platform');
-    const hostname = `${prefix}-${platform.replace('_', '-')}-${String(index + 1).padStart(4, '0')}`;
+    const serial = String(index + 1).padStart(4, '0');
+    const hostname = `${prefix}-${platform.replace('_', '-')}-${serial}`;
     const initialConfig = options.initialConfigFor?.(hostname);
     return {
       hostname,

@@ -137,7 +137,8 @@ class IosPendingChange implements PendingChange {
   /** Reverts now; `configure revert now` works from any session, so a lost one is replaced. */
   async abort(): Promise<void> {
     if (this.state === 'committed') {
-      const manualStep = `the device reverts within ${this.minutes} min, or run "configure revert now"`;
+      const revert = 'configure revert now';
+      const manualStep = `the device reverts within ${this.minutes} min, or run "${revert}"`;
       const reopen = this.options.reopenSession;
       await withLiveSession(this.runner.session, reopen, manualStep, async (live, reopened) => {
         const runner = reopened ? runnerFor(live, this.options) : this.runner;

@@ -209,7 +209,8 @@ class SrosPendingChange implements PendingChange {
       await this.driver.discard();
       return;
     }
-    const manualStep = `the router rolls back within ${this.minutes} min, or run "commit confirmed cancel"`;
+    const cancel = 'commit confirmed cancel';
+    const manualStep = `the router rolls back within ${this.minutes} min, or run "${cancel}"`;
     const { session, options } = this.driver;
     await withLiveSession(session, options.reopenSession, manualStep, async (live, reopened) => {
       const driver = reopened ? new SrosDriver(live, options) : this.driver;
