@@ -1,36 +1,21 @@
-import {
-  type DeviceFaults,
-  EosDevice,
-  IosDevice,
-  ManualClock,
-  NxosDevice,
-  SimServer,
-  simPlatforms,
-} from '@plumbline/devicesim';
+import { simPlatforms } from '@plumbline/devicesim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planInventory } from '../../../test/lab/seed/planInventory.ts';
 import { cleanEosConfig } from './arista_eos.ts';
 import { cleanNxosConfig } from './cisco_nxos.ts';
-import { connectDevice } from './connectDevice.ts';
-import type { DeviceDriver } from './DeviceDriver.ts';
 import { driverDefinitions } from './driverDefinitions.ts';
 import { MemoryHostKeyStore } from './HostKeyStore.ts';
 import { openCliSession } from './openCliSession.ts';
+import { SimulatedDevices } from './testing/SimulatedDevices.ts';
 
-const servers: SimServer[] = [];
-const drivers: DeviceDriver[] = [];
-
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((driver) => driver.session.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const simulated = new SimulatedDevices();
+afterEach(() => simulated.closeAll());
 
 type Platform = 'cisco_ios' | 'cisco_nxos' | 'arista_eos';
 
 const intendedFor = (platform: Platform) =>
   planInventory(12).devices.find((d) => d.networkDriver === platform)?.intendedConfig ?? '';
 
-const devices = { cisco_ios: IosDevice, cisco_nxos: NxosDevice, arista_eos: EosDevice };
 const cleaners = {
   cisco_ios: (text: string) => text,
   cisco_nxos: cleanNxosConfig,
@@ -38,31 +23,7 @@ const cleaners = {
 };
 
 async function connect(platform: Platform) {
-  const faults: DeviceFaults = {};
-  const Device = devices[platform];
-  const options = { hostname: 'sim1', clock: new ManualClock(), faults };
-  const device = new Device({ ...options, initialConfig: intendedFor(platform) });
-  const server = new SimServer();
-  servers.push(server);
-  const endpoint = await server.add({
-    device,
-    username: 'netops',
-    password: 'pw-1',
-    faults,
-    legacy: platform === 'cisco_ios',
-  });
-  const driver = await connectDevice({
-    platform,
-    host: '127.0.0.1',
-    port: endpoint.port,
-    username: 'netops',
-    password: 'pw-1',
-    hostKeyStore: new MemoryHostKeyStore(),
-    commandTimeoutMs: 5_000,
-    connectTimeoutMs: 5_000,
-  });
-  drivers.push(driver);
-  return driver;
+  return (await simulated.start(platform, { initialConfig: intendedFor(platform) })).connect();
 }
 
 describe('connectDevice for cisco_ios, cisco_nxos and arista_eos', () => {
@@ -85,18 +46,13 @@ describe('connectDevice for cisco_ios, cisco_nxos and arista_eos', () => {
 
 describe('the session before prepare()', () => {
   async function pagedRunningConfig(platform: Platform) {
-    const faults: DeviceFaults = {};
-    const Device = devices[platform];
-    const device = new Device({ hostname: 'pg1', clock: new ManualClock(), faults });
-    const server = new SimServer();
-    servers.push(server);
-    const endpoint = await server.add({ device, username: 'u', password: 'pw-2', faults });
+    const { device, port } = await simulated.start(platform, { legacy: false });
     const definition = driverDefinitions[platform];
     const session = await openCliSession({
       host: '127.0.0.1',
-      port: endpoint.port,
-      username: 'u',
-      password: 'pw-2',
+      port,
+      username: 'netops',
+      password: 'pw-1',
       hostKeyStore: new MemoryHostKeyStore(),
       promptPattern: definition?.promptPattern ?? /#$/,
       ...(definition?.pager === undefined ? {} : { pager: definition.pager }),
