@@ -135,14 +135,20 @@ describe('the FRR driver against the lab router', () => {
     expect(await driver.getConfig()).toBe(before);
   });
 
-  it('rolls back by itself when confirm does not come in time', async () => {
-    const clock = new ManualClock();
+  /** Commits a static route that must be confirmed within 60 s of `clock`'s time. */
+  async function commitWithDeadline(clock: ManualClock) {
     const driver = await connect(clock);
     const before = await vtyshRunningConfig();
     const change = await driver.stage(['ip route 192.0.2.0/24 blackhole'], {
       confirmTimeoutMs: 60_000,
     });
     await change.commit();
+    return { driver, before, change };
+  }
+
+  it('rolls back by itself when confirm does not come in time', async () => {
+    const clock = new ManualClock();
+    const { before, change } = await commitWithDeadline(clock);
     expect(await vtyshRunningConfig()).toContain('ip route 192.0.2.0/24 blackhole');
 
     clock.advance(59_999);
@@ -154,12 +160,7 @@ describe('the FRR driver against the lab router', () => {
 
   it('rolls back when the caller goes away after commit', async () => {
     const clock = new ManualClock();
-    const driver = await connect(clock);
-    const before = await vtyshRunningConfig();
-    const change = await driver.stage(['ip route 192.0.2.0/24 blackhole'], {
-      confirmTimeoutMs: 60_000,
-    });
-    await change.commit();
+    const { driver, before, change } = await commitWithDeadline(clock);
     await driver.session.close();
 
     clock.advance(60_000);
