@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { componentLogger, type Logger } from '@plumbline/log';
 import { type CloudConfig, ConfigError } from './config/CloudConfig.ts';
+import { openConfiguredSealer } from './config/openConfiguredSealer.ts';
 import { openConfiguredStore } from './config/openConfiguredStore.ts';
 import { createApp } from './http/createApp.ts';
 import { createMetrics } from './metrics/createMetrics.ts';
@@ -26,9 +27,11 @@ export interface RunningCloud {
 export async function startCloud(config: CloudConfig, logger: Logger): Promise<RunningCloud> {
   const log = componentLogger(logger, 'http');
   const store = openConfiguredStore(config);
+  const sealer = openConfiguredSealer(config);
   let accepting = true;
   const { app } = createApp({
     store,
+    sealer,
     logger: log,
     metrics: createMetrics(),
     maxBodyBytes: config.maxBodyBytes,

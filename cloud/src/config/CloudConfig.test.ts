@@ -22,6 +22,7 @@ describe('loadCloudConfig', () => {
       sessionTtlMs: 12 * 3_600_000,
       shutdownGraceMs: 10_000,
       secureCookies: false,
+      sealKeyFile: '.plumbline/seal.key',
     });
   });
 

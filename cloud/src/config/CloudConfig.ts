@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** A number from the environment (text) or the file; "abc" is refused as not a number. */
@@ -29,6 +30,11 @@ const settingsSchema = z.object({
     .default(12),
   /** How long shutdown waits for requests in flight before it closes their connections. */
   PLUMBLINE_SHUTDOWN_GRACE_MS: numberSetting().int().min(0).max(600_000).default(10_000),
+  /**
+   * The key that seals secrets at rest (Nautobot tokens, job-signing keys). Made on first start.
+   * Defaults to `seal.key` in the data directory; keep it apart from database backups.
+   */
+  PLUMBLINE_SEAL_KEY_FILE: z.string().min(1).optional(),
 });
 
 export interface CloudConfig {
@@ -41,6 +47,7 @@ export interface CloudConfig {
   sessionTtlMs: number;
   shutdownGraceMs: number;
   secureCookies: boolean;
+  sealKeyFile: string;
 }
 
 /** A setting that cannot be used; the message names it and says what it needs. */
@@ -79,6 +86,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
     sessionTtlMs: settings.PLUMBLINE_SESSION_TTL_HOURS * 3_600_000,
     shutdownGraceMs: settings.PLUMBLINE_SHUTDOWN_GRACE_MS,
     secureCookies: publicUrl.startsWith('https:'),
+    sealKeyFile: settings.PLUMBLINE_SEAL_KEY_FILE ?? join(settings.PLUMBLINE_DATA_DIR, 'seal.key'),
   };
 }
 

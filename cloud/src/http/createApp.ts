@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import { AppError, toAppError } from '../errors/AppError.ts';
 import type { CloudMetrics } from '../metrics/createMetrics.ts';
+import type { Sealer } from '../secrets/Sealer.ts';
 import type { Store } from '../store/Store.ts';
 import { withoutQueryParams } from '../store/withoutQueryParams.ts';
 import type { AppEnv } from './AppEnv.ts';
@@ -17,6 +18,8 @@ import { verifyCsrf } from './verifyCsrf.ts';
 
 export interface AppOptions {
   store: Store;
+  /** Seals and opens secrets kept in the store. */
+  sealer: Sealer;
   logger: Logger;
   metrics: CloudMetrics;
   maxBodyBytes: number;

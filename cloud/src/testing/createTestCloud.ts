@@ -3,12 +3,14 @@ import type Database from 'better-sqlite3';
 import type { Role } from '../auth/Role.ts';
 import { createApp } from '../http/createApp.ts';
 import { createMetrics } from '../metrics/createMetrics.ts';
+import { Sealer } from '../secrets/Sealer.ts';
 import type { Actor } from '../store/records.ts';
 import { Store } from '../store/Store.ts';
 
 /** A cloud app on an in-memory store with a clock the test moves; no socket is opened. */
 export interface TestCloud {
   store: Store;
+  sealer: Sealer;
   app: ReturnType<typeof createApp>['app'];
   tenants: ReturnType<typeof createApp>['tenants'];
   clock: { nowMs: number; advance(ms: number): void };
@@ -44,8 +46,10 @@ export function createTestCloud(
     },
   };
   const store = Store.open({ dataDir: ':memory:', now: () => clock.nowMs });
+  const sealer = Sealer.ephemeral();
   const { app, tenants } = createApp({
     store,
+    sealer,
     logger: options.logger ?? createLogger({ name: 'test', level: 'silent' }),
     metrics: createMetrics(),
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
@@ -77,7 +81,7 @@ export function createTestCloud(
     }
     return { status: response.status, headers: response.headers, json, text };
   };
-  return { store, app, tenants, clock, request };
+  return { store, sealer, app, tenants, clock, request };
 }
 
 /**
