@@ -7,6 +7,8 @@ export { FrameReader, type ReadResult } from './FrameReader.ts';
 export * from './frames.ts';
 export { defineJobKind, type JobKind, jobErrorCodes, noopJob } from './jobs.ts';
 export * from './limits.ts';
+export { StreamInbox, type StreamInboxOptions } from './StreamInbox.ts';
+export { type PumpLink, type PumpOutcome, StreamPump } from './StreamPump.ts';
 export * from './signing.ts';
 export { decodeStreamData, encodeStreamData } from './streamData.ts';
 export { negotiateVersion, type ProtocolVersion, supportedProtocolVersions } from './version.ts';
