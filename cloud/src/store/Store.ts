@@ -5,6 +5,7 @@ import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import type { Role } from '../auth/Role.ts';
 import { generateSecret, hashPassword, hashSecret, verifyPassword } from '../auth/secrets.ts';
 import { AppError } from '../errors/AppError.ts';
+import { AgentStore } from './AgentStore.ts';
 import { appendAudit } from './appendAudit.ts';
 import { type NewTenant, type NewUser, newTenantSchema, newUserSchema } from './inputs.ts';
 import { type Db, openDatabase } from './openDatabase.ts';
@@ -53,6 +54,11 @@ export class Store {
   /** The data of one tenant, and nothing else. The caller has checked access to it. */
   tenant(tenantId: string): TenantStore {
     return new TenantStore(this.db, tenantId, this.now);
+  }
+
+  /** Agents, enrollment, signing keys and the job outbox; tenant-bound per method. */
+  agents(): AgentStore {
+    return new AgentStore(this.db, this.now);
   }
 
   async ping(): Promise<void> {
