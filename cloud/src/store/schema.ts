@@ -99,3 +99,4 @@ export const auditEvents = sqliteTable(
   },
   (table) => [index('audit_events_tenant_seq').on(table.tenantId, table.seq)],
 );
+export * from './tunnelSchema.ts';
