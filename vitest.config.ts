@@ -16,6 +16,7 @@ export default defineConfig({
             'agent/**/*.test.ts',
             'cloud/**/*.test.ts',
             'test/lab/**/*.test.ts',
+            'test/support/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**'],
         },
