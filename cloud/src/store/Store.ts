@@ -12,6 +12,7 @@ import { type Db, openDatabase } from './openDatabase.ts';
 import type { Actor, Principal, Tenant, User } from './records.ts';
 import { toApiToken, toUser } from './rowMappers.ts';
 import { apiTokens, memberships, sessions, tenants, users } from './schema.ts';
+import { SotDirectory } from './SotDirectory.ts';
 import { TenantStore } from './TenantStore.ts';
 
 export interface StoreOptions {
@@ -59,6 +60,11 @@ export class Store {
   /** Agents, enrollment, signing keys and the job outbox; tenant-bound per method. */
   agents(): AgentStore {
     return new AgentStore(this.db, this.now);
+  }
+
+  /** Integrations found by webhook slug or for the scheduler, across tenants. */
+  sotDirectory(): SotDirectory {
+    return new SotDirectory(this.db, this.now);
   }
 
   async ping(): Promise<void> {

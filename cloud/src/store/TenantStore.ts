@@ -15,6 +15,7 @@ import type { Db } from './openDatabase.ts';
 import type { Actor, ApiToken, AuditEvent, Member, Tenant } from './records.ts';
 import { toApiToken, toAuditEvent, toUser } from './rowMappers.ts';
 import { apiTokens, auditEvents, memberships, tenants, users } from './schema.ts';
+import { SotStore } from './SotStore.ts';
 
 /**
  * Everything inside one tenant. Each query names `tenantId`, so no caller can reach another
@@ -30,6 +31,11 @@ export class TenantStore {
     this.db = db;
     this.tenantId = tenantId;
     this.now = now;
+  }
+
+  /** This tenant's Nautobot integrations, sync runs and mirrors. */
+  sot(): SotStore {
+    return new SotStore(this.db, this.tenantId, this.now);
   }
 
   async getTenant(): Promise<Tenant> {
