@@ -6,8 +6,11 @@
  *
  * It sends raw requests (not through the client under test) and saves status, the headers the
  * client reads, and the JSON body. It creates one disabled webhook so that the webhook model
- * has a real row, and deletes it again; its secret is a placeholder, not a real one.
+ * has a real row, and one already expired token of the admin's, and deletes both again; the
+ * webhook's secret is a placeholder, not a real one.
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLabState } from '../../../../test/lab/state.ts';
@@ -26,6 +29,8 @@ interface Call {
   path: string;
   query?: Record<string, string>;
   token?: string;
+  /** A whole Authorization header, instead of the token. */
+  authorization?: string;
   accept?: string;
   body?: unknown;
 }
@@ -39,7 +44,7 @@ async function exchange(call: Call): Promise<RecordedExchange> {
   const response = await fetch(url, {
     method,
     headers: {
-      Authorization: `Token ${call.token ?? lab.nautobot.tokens.readWrite}`,
+      Authorization: call.authorization ?? `Token ${call.token ?? lab.nautobot.tokens.readWrite}`,
       Accept: accept,
       ...(call.body === undefined ? {} : { 'Content-Type': 'application/json' }),
     },
@@ -146,7 +151,31 @@ async function main(): Promise<void> {
       accept: 'application/json; version=1.3',
     }),
   );
+  await recordExpiredToken();
   save('error-unknown-path', await exchange({ path: '/api/dcim/no-such-endpoint/' }));
+}
+
+/** Nautobot lets a token be made with `expires` in the past, which is the quickest way. */
+async function recordExpiredToken(): Promise<void> {
+  const basic = Buffer.from(`${lab.nautobot.adminUsername}:${lab.nautobot.adminPassword}`);
+  const authorization = `Basic ${basic.toString('base64')}`;
+  const key = randomBytes(20).toString('hex');
+  const created = await exchange({
+    method: 'POST',
+    path: '/api/users/tokens/',
+    authorization,
+    body: { key, expires: '2020-01-01T00:00:00Z', description: 'plumbline recording (expired)' },
+  });
+  const id = (created.response.body as { id: string }).id;
+  try {
+    const query = { limit: '1' };
+    save(
+      'error-token-expired',
+      await exchange({ path: resources.devices.path, query, token: key }),
+    );
+  } finally {
+    await exchange({ method: 'DELETE', path: `/api/users/tokens/${id}/`, authorization });
+  }
 }
 
 await main();

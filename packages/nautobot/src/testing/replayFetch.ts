@@ -31,6 +31,8 @@ export function recordedResponse(
 
 export interface SentRequest {
   method: string;
+  /** The whole URL, where repeated query parameters stay visible. */
+  url: URL;
   path: string;
   query: Record<string, string>;
   headers: Headers;
@@ -52,6 +54,7 @@ export function replayFetch(exchanges: RecordedExchange[]): ReplayFetch {
     const url = new URL(input instanceof Request ? input.url : input);
     const request: SentRequest = {
       method: init?.method ?? 'GET',
+      url,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: new Headers(init?.headers),
