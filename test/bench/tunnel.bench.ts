@@ -1,0 +1,586 @@
+/**
+ * Measures the federation tunnel against the floor under it, in the same run, and prints how
+ * they compare. Asserts nothing about time; the figures are for people.
+ *
+ *   pnpm bench:tunnel [--jobs 2000] [--rounds 3] [--payload-bytes 64] [--agents 1000]
+ *                     [--parts jobs,fetch,fleet]
+ *
+ * - jobs: the round trip of a no-op job (`noopJob`) from `hub.jobs.enqueue` to the outcome of
+ *   `hub.jobs.wait`, through the real cloud (file-backed store: the outbox row, its state
+ *   changes and the outcome are written) and a real agent (`startAgent`, its journal on disk)
+ *   over loopback, one job at a time; beside it a bare `ws` echo of a message as large as the
+ *   job frame, one at a time, on the same socket options. Both run in this process, so they
+ *   share one event loop the same way. Rounds alternate which goes first; p50 and p99 per
+ *   round, then the median over rounds and the ratio tunnel/echo.
+ * - fetch: `hub.fetchVia(tenant, agent)` of a 1 MiB and a 50 MiB body from an HTTP server on
+ *   127.0.0.1, read to the end, against fetching the same URL directly with `fetch`; median
+ *   time and MiB/s per size, and the ratio tunnel/direct.
+ * - fleet: memory per connection of one cloud process holding `--agents` authenticated agent
+ *   connections, against a bare ws server holding as many plain WebSockets. Each server runs
+ *   in its own child process (with `--expose-gc`) and reports RSS and heap after a full
+ *   collection, before and after the connections open; the clients (`RawAgentClient`: signed
+ *   handshake, answers pings, runs nothing) run in this process. One measurement, not a median.
+ *
+ * Everything shares this machine's cores: absolute figures move by tens of percent between
+ * runs when anything else is busy, so compare the ratios from one run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { enrollAgent, startAgent } from '@plumbline/agent';
+import { loadCloudConfig, type RunningCloud, startCloud } from '@plumbline/cloud';
+import { createLogger, type Logger } from '@plumbline/log';
+import {
+  enrollPath,
+  enrollResponseSchema,
+  generateSigningKeyPair,
+  maxFrameBytes,
+  noopJob,
+  tunnelPath,
+} from '@plumbline/proto';
+import WebSocket, { WebSocketServer } from 'ws';
+import { z } from 'zod';
+import { addTenantAdmin, type TenantAdmin } from '../support/addTenantAdmin.ts';
+import { createEnrollmentToken } from '../support/createEnrollmentToken.ts';
+import { MeasuredServer } from '../support/MeasuredServer.ts';
+import type { ProcessMemory } from '../support/processMemory.ts';
+import { RawAgentClient, type RawAgentIdentity } from '../support/RawAgentClient.ts';
+
+const parts = ['jobs', 'fetch', 'fleet'] as const;
+
+const flagsSchema = z.object({
+  jobs: z.coerce.number().int().min(10).max(100_000),
+  rounds: z.coerce.number().int().min(1).max(20),
+  payloadBytes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024),
+  agents: z.coerce.number().int().min(1).max(10_000),
+  parts: z
+    .string()
+    .transform((text) => text.split(','))
+    .pipe(z.array(z.enum(parts)).min(1)),
+});
+type Flags = z.infer<typeof flagsSchema>;
+
+const warmUpCount = 100;
+const fetchSizes = [1024 * 1024, 50 * 1024 * 1024];
+const fetchRepeats = { [1024 * 1024]: 20, [50 * 1024 * 1024]: 3 } as Record<number, number>;
+
+async function main(): Promise<void> {
+  const flags = parseFlags();
+  say(
+    `bench:tunnel: ${describeMachine()}; parts ${flags.parts.join(',')}, ${flags.jobs} jobs ` +
+      `x ${flags.rounds} rounds, payload ${flags.payloadBytes} B, ${flags.agents} agents`,
+  );
+  const logger = createLogger({ name: 'bench-tunnel', level: 'warn' });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-tunnel-'));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    say(`\n${signal}: stopping`);
+    void runCleanups(cleanups).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    if (flags.parts.includes('jobs') || flags.parts.includes('fetch')) {
+      const link = await startCloudAndAgent(join(dir, 'link'), logger, cleanups);
+      if (flags.parts.includes('jobs')) await benchJobs(link, flags, cleanups);
+      if (flags.parts.includes('fetch')) await benchFetch(link, cleanups);
+    }
+    if (flags.parts.includes('fleet')) await benchFleet(join(dir, 'fleet'), flags, cleanups);
+  } finally {
+    await runCleanups(cleanups);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function parseFlags(): Flags {
+  const { values } = parseArgs({
+    options: {
+      jobs: { type: 'string', default: '2000' },
+      rounds: { type: 'string', default: '3' },
+      'payload-bytes': { type: 'string', default: '64' },
+      agents: { type: 'string', default: '1000' },
+      parts: { type: 'string', default: parts.join(',') },
+    },
+  });
+  const flags = flagsSchema.safeParse({ ...values, payloadBytes: values['payload-bytes'] });
+  if (!flags.success) {
+    const issue = flags.error.issues[0];
+    throw new Error(`--${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  return flags.data;
+}
+
+async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup().catch((error: unknown) => say(`cleanup failed: ${String(error)}`));
+  }
+}
+
+// ---- one cloud and one agent, in this process ----
+
+interface Link {
+  cloud: RunningCloud;
+  tenant: TenantAdmin;
+  agentId: string;
+}
+
+async function startCloudAndAgent(
+  dir: string,
+  logger: Logger,
+  cleanups: (() => Promise<void>)[],
+): Promise<Link> {
+  const cloud = await startCloud(
+    loadCloudConfig({
+      PLUMBLINE_DATA_DIR: join(dir, 'cloud'),
+      PLUMBLINE_PORT: '0',
+      PLUMBLINE_LOG_LEVEL: 'warn',
+    }),
+    logger,
+  );
+  cleanups.push(() => cloud.stop());
+  const tenant = await addTenantAdmin(cloud.store, 'bench');
+  const stateDir = join(dir, 'agent');
+  const token = await createEnrollmentToken(cloud.url, tenant);
+  const enrolled = await enrollAgent({ cloudUrl: cloud.url, token, stateDir, name: 'bench' });
+  const agent = await startAgent({ stateDir, logger, healthPort: false });
+  cleanups.push(() => agent.stop());
+  await agent.whenConnected();
+  return { cloud, tenant, agentId: enrolled.agentId };
+}
+
+// ---- jobs: no-op round trip against a bare ws echo ----
+
+interface Sample {
+  method: 'tunnel' | 'echo';
+  durationsMs: number[];
+  wallMs: number;
+}
+
+async function benchJobs(link: Link, flags: Flags, cleanups: (() => Promise<void>)[]) {
+  const payload = 'x'.repeat(flags.payloadBytes);
+  const echo = await startEchoPair(jobFrameBytes(payload));
+  cleanups.push(() => echo.stop());
+  say(`\njobs: no-op round trip, job frame ${echo.messageBytes} B, echo message the same`);
+  const methods = {
+    tunnel: () => noopRoundTrip(link, payload),
+    echo: () => echo.roundTrip(),
+  };
+  await measure('tunnel', warmUpCount, methods.tunnel);
+  await measure('echo', warmUpCount, methods.echo);
+
+  const rounds: { tunnel: Sample; echo: Sample }[] = [];
+  for (let round = 1; round <= flags.rounds; round++) {
+    const order = round % 2 === 1 ? (['tunnel', 'echo'] as const) : (['echo', 'tunnel'] as const);
+    const results: Partial<Record<'tunnel' | 'echo', Sample>> = {};
+    for (const method of order) {
+      const sample = await measure(method, flags.jobs, methods[method]);
+      say(`round ${round}  ${sampleLine(sample)}`);
+      results[method] = sample;
+    }
+    if (results.tunnel && results.echo) rounds.push({ tunnel: results.tunnel, echo: results.echo });
+  }
+  printJobSummary(rounds);
+}
+
+async function noopRoundTrip(link: Link, payload: string): Promise<void> {
+  const { jobId } = await link.cloud.hub.jobs.enqueue(link.tenant.tenantId, link.agentId, noopJob, {
+    payload,
+  });
+  const outcome = await link.cloud.hub.jobs.wait(link.tenant.tenantId, jobId);
+  if (!outcome.ok) throw new Error(`no-op job ${jobId} failed: ${outcome.error.code}`);
+}
+
+/** How large the job frame of a no-op job with this payload is on the wire. */
+function jobFrameBytes(payload: string): number {
+  const frame = {
+    type: 'job',
+    job: {
+      id: '00000000-0000-4000-8000-000000000000',
+      seq: 1000,
+      kind: noopJob.kind,
+      params: { payload },
+      timeoutMs: noopJob.defaultTimeoutMs,
+      issuedAtMs: Date.now(),
+    },
+  };
+  return Buffer.byteLength(JSON.stringify(frame));
+}
+
+async function measure(method: Sample['method'], count: number, once: () => Promise<void>) {
+  const durationsMs: number[] = [];
+  const started = performance.now();
+  for (let index = 0; index < count; index++) {
+    const begun = performance.now();
+    await once();
+    durationsMs.push(performance.now() - begun);
+  }
+  return { method, durationsMs, wallMs: performance.now() - started };
+}
+
+/** A bare ws server that echoes, and one client, with the hub's socket options. */
+async function startEchoPair(messageBytes: number) {
+  const server = createServer();
+  const wss = new WebSocketServer({
+    server,
+    path: tunnelPath,
+    perMessageDeflate: false,
+    maxPayload: maxFrameBytes,
+  });
+  wss.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
+  await listen(server);
+  const { port } = server.address() as AddressInfo;
+  const client = new WebSocket(`ws://127.0.0.1:${port}${tunnelPath}`, {
+    perMessageDeflate: false,
+    maxPayload: maxFrameBytes,
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('open', resolve);
+    client.once('error', reject);
+  });
+  const message = 'x'.repeat(messageBytes);
+  const roundTrip = () =>
+    new Promise<void>((resolve) => {
+      client.once('message', () => resolve());
+      client.send(message);
+    });
+  const stop = async () => {
+    client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { messageBytes, roundTrip, stop };
+}
+
+function sampleLine(sample: Sample): string {
+  return [
+    `${sample.method.padEnd(6)} ${sample.durationsMs.length} round trips`,
+    `p50 ${ms(percentile(sample.durationsMs, 50))} ms`,
+    `p99 ${ms(percentile(sample.durationsMs, 99))} ms`,
+    `${((sample.durationsMs.length / sample.wallMs) * 1000).toFixed(0)}/s one at a time`,
+  ].join(', ');
+}
+
+function printJobSummary(rounds: { tunnel: Sample; echo: Sample }[]): void {
+  const of = (method: 'tunnel' | 'echo', at: number) =>
+    median(rounds.map((round) => percentile(round[method].durationsMs, at)));
+  const ratio = (at: number) =>
+    median(
+      rounds.map(
+        (round) =>
+          percentile(round.tunnel.durationsMs, at) / percentile(round.echo.durationsMs, at),
+      ),
+    );
+  say(`\njobs, median of ${rounds.length} rounds`);
+  say(`${''.padEnd(26)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}`);
+  say(`${'no-op job through tunnel'.padEnd(26)}${cell(of('tunnel', 50))}${cell(of('tunnel', 99))}`);
+  say(`${'bare ws echo'.padEnd(26)}${cell(of('echo', 50))}${cell(of('echo', 99))}`);
+  say(
+    `${'ratio tunnel/echo'.padEnd(26)}${times(ratio(50)).padStart(10)}${times(ratio(99)).padStart(10)}`,
+  );
+}
+
+// ---- fetch: tunnelFetch against a direct fetch ----
+
+async function benchFetch(link: Link, cleanups: (() => Promise<void>)[]): Promise<void> {
+  const bodies = await startBodyServer();
+  cleanups.push(() => bodies.stop());
+  const viaTunnel = link.cloud.hub.fetchVia(link.tenant.tenantId, link.agentId);
+  say(`\nfetch: bodies from ${bodies.url}, read to the end`);
+  const rows: { size: number; tunnelMs: number; directMs: number; ratio: number }[] = [];
+  for (const size of fetchSizes) {
+    const url = `${bodies.url}/bytes/${size}`;
+    const repeats = fetchRepeats[size] ?? 3;
+    await readAll(fetch, url, size);
+    await readAll(viaTunnel, url, size);
+    const tunnel: number[] = [];
+    const direct: number[] = [];
+    for (let round = 0; round < repeats; round++) {
+      const order = round % 2 === 0 ? [true, false] : [false, true];
+      for (const throughTunnel of order) {
+        const took = await readAll(throughTunnel ? viaTunnel : fetch, url, size);
+        (throughTunnel ? tunnel : direct).push(took);
+      }
+    }
+    const ratios = tunnel.map((took, index) => took / (direct[index] ?? Number.NaN));
+    rows.push({ size, tunnelMs: median(tunnel), directMs: median(direct), ratio: median(ratios) });
+  }
+  say(`\nfetch, median of repeats`);
+  say(
+    `${'body'.padEnd(10)}${'tunnel ms'.padStart(12)}${'MiB/s'.padStart(10)}` +
+      `${'direct ms'.padStart(12)}${'MiB/s'.padStart(10)}${'tunnel/direct'.padStart(15)}`,
+  );
+  for (const row of rows) {
+    const mibs = (took: number) => ((row.size / 1024 / 1024 / took) * 1000).toFixed(1);
+    say(
+      `${`${row.size / 1024 / 1024} MiB`.padEnd(10)}${ms(row.tunnelMs).padStart(12)}` +
+        `${mibs(row.tunnelMs).padStart(10)}${ms(row.directMs).padStart(12)}` +
+        `${mibs(row.directMs).padStart(10)}${times(row.ratio).padStart(15)}`,
+    );
+  }
+}
+
+/** Fetches `url` and reads the body to the end; the milliseconds it took. */
+async function readAll(
+  fetcher: (url: string) => Promise<Response>,
+  url: string,
+  expectedBytes: number,
+): Promise<number> {
+  const started = performance.now();
+  const response = await fetcher(url);
+  if (response.status !== 200 || response.body === null) {
+    throw new Error(`GET ${url} answered ${response.status}`);
+  }
+  let bytes = 0;
+  for await (const chunk of response.body) bytes += (chunk as Uint8Array).byteLength;
+  if (bytes !== expectedBytes) throw new Error(`GET ${url}: ${bytes} bytes, not ${expectedBytes}`);
+  return performance.now() - started;
+}
+
+/** `GET /bytes/N` answers N bytes, written in 64 KiB pieces from one buffer. */
+async function startBodyServer() {
+  const piece = Buffer.alloc(64 * 1024, 'p');
+  const server = createServer((request, response) => {
+    const size = Number(/^\/bytes\/(\d+)$/.exec(request.url ?? '')?.[1] ?? Number.NaN);
+    if (!Number.isSafeInteger(size)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(size),
+    });
+    let left = size;
+    const write = () => {
+      while (left > 0) {
+        const bytes = Math.min(left, piece.byteLength);
+        left -= bytes;
+        if (!response.write(bytes === piece.byteLength ? piece : piece.subarray(0, bytes))) {
+          response.once('drain', write);
+          return;
+        }
+      }
+      response.end();
+    };
+    write();
+  });
+  await listen(server);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ---- fleet: memory per connection ----
+
+interface FleetResult {
+  label: string;
+  before: ProcessMemory;
+  after: ProcessMemory;
+  connectWallMs: number;
+}
+
+async function benchFleet(dir: string, flags: Flags, cleanups: (() => Promise<void>)[]) {
+  say(`\nfleet: ${flags.agents} connections to one server process`);
+  const bare = await fleetOfBareSockets(flags.agents, cleanups);
+  say(`bare ws: ${fleetLine(bare, flags.agents)}`);
+  const hub = await fleetOfAgents(dir, flags.agents, cleanups);
+  say(`hub:     ${fleetLine(hub, flags.agents)}`);
+  const per = (result: FleetResult, figure: (m: ProcessMemory) => number) =>
+    (figure(result.after) - figure(result.before)) / flags.agents;
+  const rss = (m: ProcessMemory) => m.rssBytes;
+  const heap = (m: ProcessMemory) => m.heapUsedBytes;
+  const external = (m: ProcessMemory) => m.externalBytes;
+  say(`\nfleet, per connection (after - before, divided by ${flags.agents}; one measurement)`);
+  say(
+    `${''.padEnd(28)}${'RSS'.padStart(12)}${'heap used'.padStart(12)}` +
+      `${'external'.padStart(12)}${'connect all'.padStart(14)}`,
+  );
+  for (const result of [bare, hub]) {
+    say(
+      `${result.label.padEnd(28)}${kib(per(result, rss)).padStart(12)}` +
+        `${kib(per(result, heap)).padStart(12)}${kib(per(result, external)).padStart(12)}` +
+        `${`${ms(result.connectWallMs)} ms`.padStart(14)}`,
+    );
+  }
+  say(
+    `${'ratio hub/bare'.padEnd(28)}${times(per(hub, rss) / per(bare, rss)).padStart(12)}` +
+      `${times(per(hub, heap) / per(bare, heap)).padStart(12)}` +
+      `${times(per(hub, external) / per(bare, external)).padStart(12)}` +
+      `${times(hub.connectWallMs / bare.connectWallMs).padStart(14)}`,
+  );
+  const totalMib = (result: FleetResult) => mib(result.after.rssBytes);
+  say(`server RSS with all connected: bare ${totalMib(bare)}, hub ${totalMib(hub)}`);
+}
+
+async function fleetOfBareSockets(count: number, cleanups: (() => Promise<void>)[]) {
+  const server = await MeasuredServer.start('ws');
+  cleanups.push(() => server.stop());
+  const before = await server.memory();
+  const started = performance.now();
+  const url = `${server.url.replace(/^http/, 'ws')}${tunnelPath}`;
+  const sockets = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: maxFrameBytes });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      // One message each way, as the handshake has, so the server has read from every socket.
+      await new Promise<void>((resolve) => {
+        socket.once('message', () => resolve());
+        socket.send('hello');
+      });
+      return socket;
+    }),
+  );
+  const connectWallMs = performance.now() - started;
+  const after = await server.memory();
+  for (const socket of sockets) socket.terminate();
+  await server.stop();
+  return { label: 'bare ws server', before, after, connectWallMs };
+}
+
+async function fleetOfAgents(dir: string, count: number, cleanups: (() => Promise<void>)[]) {
+  const tenant = await prepareFleetTenant(dir);
+  const server = await MeasuredServer.start('cloud', {
+    PLUMBLINE_DATA_DIR: dir,
+    PLUMBLINE_PORT: '0',
+    PLUMBLINE_LOG_LEVEL: 'warn',
+  });
+  cleanups.push(() => server.stop());
+  const enrolled = await enrollMany(server.url, tenant, count);
+  const before = await server.memory();
+  const started = performance.now();
+  const clients = enrolled.map((identity) => RawAgentClient.connect(server.url, identity));
+  await Promise.all(clients.map((client) => client.welcomed));
+  const connectWallMs = performance.now() - started;
+  const after = await server.memory();
+  for (const client of clients) client.close();
+  await Promise.all(clients.map((client) => client.closed));
+  await server.stop();
+  return { label: 'cloud hub, authenticated', before, after, connectWallMs };
+}
+
+/** A tenant with an admin token in a fresh data directory, through the store as the CLI does. */
+async function prepareFleetTenant(dir: string): Promise<TenantAdmin> {
+  const { Store } = await import('@plumbline/cloud');
+  const store = Store.open({ dataDir: dir });
+  try {
+    return await addTenantAdmin(store, 'fleet');
+  } finally {
+    await store.close();
+  }
+}
+
+/** `count` agents enrolled over HTTP, each with its own key pair and single-use token. */
+async function enrollMany(cloudUrl: string, tenant: TenantAdmin, count: number) {
+  const identities: RawAgentIdentity[] = [];
+  const started = performance.now();
+  for (let index = 0; index < count; index++) {
+    const token = await createEnrollmentToken(cloudUrl, tenant);
+    const keys = generateSigningKeyPair();
+    const response = await fetch(new URL(enrollPath, cloudUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token,
+        publicKey: keys.publicKey,
+        name: `fleet-${index + 1}`,
+        agentVersion: 'bench-raw-client',
+      }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`enroll answered ${response.status}: ${text.slice(0, 300)}`);
+    const enrolled = enrollResponseSchema.parse(JSON.parse(text));
+    identities.push({ agentId: enrolled.agentId, tenantId: enrolled.tenantId, ...keys });
+  }
+  say(`enrolled ${count} agents in ${ms(performance.now() - started)} ms`);
+  return identities;
+}
+
+function fleetLine(result: FleetResult, count: number): string {
+  return [
+    `${count} connected in ${ms(result.connectWallMs)} ms`,
+    `RSS ${mib(result.before.rssBytes)} -> ${mib(result.after.rssBytes)}`,
+    `heap ${mib(result.before.heapUsedBytes)} -> ${mib(result.after.heapUsedBytes)}`,
+    result.after.collected ? 'after full GC' : 'without GC (no --expose-gc)',
+  ].join(', ');
+}
+
+// ---- figures ----
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+}
+
+function describeMachine(): string {
+  const cores = cpus();
+  return [
+    `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}`,
+    `${mib(totalmem())} RAM (${mib(freemem())} free)`,
+    `load ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+    `node ${process.version}`,
+  ].join(', ');
+}
+
+function cell(value: number): string {
+  return ms(value).padStart(10);
+}
+
+function ms(value: number): string {
+  return Number.isNaN(value) ? 'n/a' : value.toFixed(value < 10 ? 3 : 1);
+}
+
+function times(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'n/a';
+}
+
+function kib(bytes: number): string {
+  return Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function mib(bytes: number): string {
+  return Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The middle value; the mean of the two middle ones for an even count. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
+  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] ?? Number.NaN;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:tunnel failed: ${error instanceof Error ? error.stack : error}\n`);
+  process.exitCode = 1;
+});
