@@ -61,6 +61,11 @@ export class WsFrameLink<Out extends { type: string }, In extends { type: string
     this.handlers.push(handler);
   }
 
+  detach(handler: FrameHandler<In>): void {
+    const index = this.handlers.indexOf(handler);
+    if (index >= 0) this.handlers.splice(index, 1);
+  }
+
   send(frame: Out): void {
     if (this.closed) return;
     this.framesSent.push(frame);
