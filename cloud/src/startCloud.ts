@@ -8,11 +8,14 @@ import { openConfiguredStore } from './config/openConfiguredStore.ts';
 import { createApp } from './http/createApp.ts';
 import { createMetrics } from './metrics/createMetrics.ts';
 import type { Store } from './store/Store.ts';
+import { TunnelHub, type TunnelHubOptions } from './tunnel/TunnelHub.ts';
 
 export interface RunningCloud {
   /** Where it listens, e.g. `http://127.0.0.1:8080`. */
   url: string;
   store: Store;
+  /** The tunnel: agents' connections, jobs, HTTP through agents. */
+  hub: TunnelHub;
   /**
    * Graceful stop: `/readyz` turns 503, the listener closes, requests in flight finish (up to
    * the grace period, after which their connections are cut), then the store closes.
@@ -20,20 +23,39 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
+export interface StartCloudOptions {
+  /** Tunnel timing, clock, HTTP targets and job kinds; tests and embedders set these. */
+  tunnel?: Omit<TunnelHubOptions, 'agents' | 'sealer' | 'logger' | 'metricsRegistry'>;
+}
+
 /**
  * Opens the store (migrating it), builds the app and listens. A data directory or an address
  * that cannot be used rejects with a `ConfigError` naming the setting.
  */
-export async function startCloud(config: CloudConfig, logger: Logger): Promise<RunningCloud> {
+export async function startCloud(
+  config: CloudConfig,
+  logger: Logger,
+  options: StartCloudOptions = {},
+): Promise<RunningCloud> {
   const log = componentLogger(logger, 'http');
   const store = openConfiguredStore(config);
   const sealer = openConfiguredSealer(config);
+  const metrics = createMetrics();
+  const hub = new TunnelHub({
+    now: store.now,
+    ...options.tunnel,
+    agents: store.agents(),
+    sealer,
+    logger: componentLogger(logger, 'tunnel'),
+    metricsRegistry: metrics.registry,
+  });
   let accepting = true;
   const { app } = createApp({
     store,
     sealer,
+    hub,
     logger: log,
-    metrics: createMetrics(),
+    metrics,
     maxBodyBytes: config.maxBodyBytes,
     session: { ttlMs: config.sessionTtlMs, secureCookies: config.secureCookies },
     accepting: () => accepting,
@@ -42,6 +64,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   try {
     await listen(server, config);
+    await hub.attach(server);
   } catch (error) {
     await store.close();
     throw error;
@@ -56,13 +79,15 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     stopping ??= (async () => {
       accepting = false;
       logger.info({ graceMs: config.shutdownGraceMs }, 'cloud stopping: draining requests');
+      // Agents hear goaway and are closed first: their sockets would keep the server open.
+      await hub.drain();
       await closeServer(server, config.shutdownGraceMs);
       await store.close();
       logger.info('cloud stopped');
     })();
     return stopping;
   };
-  return { url, store, stop };
+  return { url, store, hub, stop };
 }
 
 function listen(server: Server, config: CloudConfig): Promise<void> {

@@ -8,8 +8,10 @@ import type { CloudMetrics } from '../metrics/createMetrics.ts';
 import type { Sealer } from '../secrets/Sealer.ts';
 import type { Store } from '../store/Store.ts';
 import { withoutQueryParams } from '../store/withoutQueryParams.ts';
+import { TunnelHub } from '../tunnel/TunnelHub.ts';
 import type { AppEnv } from './AppEnv.ts';
 import { authenticate } from './authenticate.ts';
+import { addAgentRoutes } from './routes/addAgentRoutes.ts';
 import { addHealthRoutes } from './routes/addHealthRoutes.ts';
 import { addSessionRoutes, type SessionSettings } from './routes/addSessionRoutes.ts';
 import { addTenantRoutes } from './routes/addTenantRoutes.ts';
@@ -26,6 +28,8 @@ export interface AppOptions {
   session: Omit<SessionSettings, 'now'>;
   /** False while the service drains for shutdown, so `/readyz` turns away new traffic. */
   accepting: () => boolean;
+  /** The tunnel hub the agent routes act through; one on the store (not listening) if absent. */
+  hub?: TunnelHub;
 }
 
 /** A caller's request id when it is a sane token, so logs can be joined across systems. */
@@ -34,7 +38,11 @@ function requestIdOf(header: string | undefined): string {
 }
 
 /** The whole HTTP surface, without a listening socket: tests drive it with `app.request`. */
-export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: TenantRouter } {
+export function createApp(options: AppOptions): {
+  app: Hono<AppEnv>;
+  tenants: TenantRouter;
+  hub: TunnelHub;
+} {
   const app = new Hono<AppEnv>();
   const { store, logger, metrics } = options;
 
@@ -81,6 +89,10 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: Te
   addSessionRoutes(app, { ...options.session, now: store.now });
   const tenants = new TenantRouter(app);
   addTenantRoutes(tenants);
+  const hub =
+    options.hub ??
+    new TunnelHub({ agents: store.agents(), sealer: options.sealer, logger, now: store.now });
+  addAgentRoutes(app, tenants, hub);
 
   app.notFound((c) => {
     const message = `no route for ${c.req.method} ${c.req.path}`;
@@ -94,5 +106,5 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; tenants: Te
     }
     return c.json(error.toBody(), error.status);
   });
-  return { app, tenants };
+  return { app, tenants, hub };
 }

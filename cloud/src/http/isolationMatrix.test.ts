@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { generateSigningKeyPair } from '@plumbline/proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows } from '../auth/Role.ts';
 import {
   addTenantFixture,
+  cliActor,
   createTestCloud,
   rawDatabase,
   signIn,
@@ -16,11 +19,38 @@ import { type TenantRoute, tenantPathPrefix } from './TenantRouter.ts';
  * valid for it. The first test fails until it has one.
  */
 interface RouteFixture {
-  params?: (t: TenantFixture) => Record<string, string>;
+  params?: (t: MatrixTenant) => Record<string, string>;
   body?: unknown;
   /** A valid body that names an object of tenant `other` (a user id, say): must be not found. */
-  foreignBody?: (other: TenantFixture) => unknown;
+  foreignBody?: (other: MatrixTenant) => unknown;
 }
+
+/** A tenant fixture plus an enrolled agent with one queued job, for the agent routes. */
+type MatrixTenant = TenantFixture & { agentId: string; jobId: string };
+
+async function addMatrixTenant(
+  cloud: TestCloud,
+  slug: string,
+  options: { withPasswords?: boolean } = {},
+): Promise<MatrixTenant> {
+  const t = await addTenantFixture(cloud, slug, options);
+  const agents = cloud.store.agents();
+  const { token } = await agents.createEnrollmentToken(t.tenantId, 3_600_000, cliActor);
+  const { publicKey } = generateSigningKeyPair();
+  const { agent } = await agents.enroll({ token, publicKey, name: 'edge', agentVersion: 'test' });
+  const job = {
+    id: randomUUID(),
+    kind: 'noop',
+    params: {},
+    signature: undefined,
+    timeoutMs: 30_000,
+    deadlineAt: cloud.clock.nowMs + 3_600_000,
+  };
+  await agents.enqueueJob(t.tenantId, agent.id, job, cliActor);
+  return { ...t, agentId: agent.id, jobId: job.id };
+}
+
+const agentParams = (t: MatrixTenant) => ({ agentId: t.agentId });
 
 const fixtures: Record<string, RouteFixture> = {
   'GET ': {},
@@ -41,6 +71,14 @@ const fixtures: Record<string, RouteFixture> = {
   'GET /tokens/:tokenId': { params: (t) => ({ tokenId: t.users.approver.tokenId }) },
   'DELETE /tokens/:tokenId': { params: (t) => ({ tokenId: t.users.approver.tokenId }) },
   'GET /audit': {},
+  'POST /agents/enrollment-tokens': { body: {} },
+  'GET /agents': {},
+  'GET /agents/:agentId': { params: agentParams },
+  'POST /agents/:agentId/revoke': { params: agentParams },
+  'POST /agents/:agentId/rotate-key': { params: agentParams },
+  'GET /agents/:agentId/jobs': { params: agentParams },
+  'GET /jobs/:jobId': { params: (t) => ({ jobId: t.jobId }) },
+  'POST /jobs/:jobId/cancel': { params: (t) => ({ jobId: t.jobId }) },
 };
 
 /**
@@ -52,6 +90,7 @@ const routesOutsideTenants = [
   'DELETE /api/v1/session',
   'GET /api/v1/me',
   'GET /api/v1/tenants',
+  'POST /api/v1/agents/enroll',
 ];
 
 const keyOf = (route: TenantRoute) => `${route.method} ${route.path}`;
@@ -71,26 +110,28 @@ function fixtureOf(route: TenantRoute): RouteFixture {
 }
 
 /** Everything in a tenant that a wrongly allowed request could change. */
-async function snapshot(cloud: TestCloud, t: TenantFixture) {
+async function snapshot(cloud: TestCloud, t: MatrixTenant) {
   const scope = cloud.store.tenant(t.tenantId);
   return JSON.stringify({
     tenant: await scope.getTenant(),
     members: await scope.listMembers(),
     tokens: await scope.listTokens(),
     audit: await scope.listAudit({ limit: 500 }),
+    agents: await cloud.store.agents().listAgents(t.tenantId),
+    jobs: await cloud.store.agents().listJobs(t.tenantId, t.agentId, { limit: 100 }),
   });
 }
 
 describe('tenant isolation matrix', () => {
   let cloud: TestCloud;
-  let a: TenantFixture;
-  let b: TenantFixture;
+  let a: MatrixTenant;
+  let b: MatrixTenant;
   let routes: TenantRoute[];
 
   beforeAll(async () => {
     cloud = createTestCloud();
-    a = await addTenantFixture(cloud, 'alpha');
-    b = await addTenantFixture(cloud, 'bravo');
+    a = await addMatrixTenant(cloud, 'alpha');
+    b = await addMatrixTenant(cloud, 'bravo');
     routes = cloud.tenants.routes;
   });
 
@@ -258,7 +299,7 @@ describe('tenant isolation matrix', () => {
       });
       rawDatabase(fresh.store).exec('drop trigger refuse_audit');
       const untouched = createTestCloud();
-      const twin = await addTenantFixture(untouched, 'alpha', { withPasswords: false });
+      const twin = await addMatrixTenant(untouched, 'alpha', { withPasswords: false });
       expect(await contentOf(fresh, own)).toEqual(await contentOf(untouched, twin));
     }
   });
@@ -267,7 +308,7 @@ describe('tenant isolation matrix', () => {
 /** The admin of a new tenant does what `route`'s fixture describes; `prepare` runs first. */
 async function asAdminInFreshTenant(route: TenantRoute, prepare?: (cloud: TestCloud) => void) {
   const fresh = createTestCloud();
-  const own = await addTenantFixture(fresh, 'alpha', { withPasswords: false });
+  const own = await addMatrixTenant(fresh, 'alpha', { withPasswords: false });
   prepare?.(fresh);
   const fixture = fixtureOf(route);
   const response = await fresh.request(
@@ -279,8 +320,10 @@ async function asAdminInFreshTenant(route: TenantRoute, prepare?: (cloud: TestCl
 }
 
 /** What a tenant holds, without the ids and secrets that differ between two fixtures. */
-async function contentOf(cloud: TestCloud, t: TenantFixture) {
+async function contentOf(cloud: TestCloud, t: MatrixTenant) {
   const scope = cloud.store.tenant(t.tenantId);
+  const agents = await cloud.store.agents().listAgents(t.tenantId);
+  const jobs = await cloud.store.agents().listJobs(t.tenantId, t.agentId, { limit: 100 });
   const tenant = await scope.getTenant();
   const members = await scope.listMembers();
   const tokens = await scope.listTokens();
@@ -289,6 +332,8 @@ async function contentOf(cloud: TestCloud, t: TenantFixture) {
     members: members.map((m) => [m.user.email, m.role]),
     tokens: tokens.map((token) => [token.name, token.revokedAt]).sort(),
     audit: (await scope.listAudit({ limit: 500 })).map((event) => event.action),
+    agents: agents.map((agent) => [agent.name, agent.revokedAt, agent.rotationRequestedAt]),
+    jobs: jobs.map((job) => [job.kind, job.state]),
   };
 }
 

@@ -10,6 +10,8 @@ import type { Actor } from './records.ts';
 import { tenants } from './schema.ts';
 import { agentKeys, agents, enrollmentTokens, jobs, tenantSigningKeys } from './tunnelSchema.ts';
 
+export { jobStates } from './tunnelSchema.ts';
+
 export type JobState = (typeof jobs.$inferSelect)['state'];
 
 export const unfinishedJobStates = ['queued', 'delivered', 'acked', 'running'] as const;
