@@ -1,0 +1,5 @@
+import { join } from 'node:path';
+
+export function identityPath(stateDir: string): string {
+  return join(stateDir, 'identity.json');
+}
