@@ -16,9 +16,18 @@ type RequestFrame = FrameOfType<CloudFrame, 'http.request'>;
 /** Encodings fetch decodes itself: the body passed on is plain, so these headers would lie. */
 const decodedEncodings = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
 
+/** Calls `onDeadline` after `ms` unless the returned function is called first. */
+export type StartDeadline = (ms: number, onDeadline: () => void) => () => void;
+
+export const startDeadlineTimer: StartDeadline = (ms, onDeadline) => {
+  const timer = setTimeout(onDeadline, ms);
+  return () => clearTimeout(timer);
+};
+
 export interface ForwardedExchangeOptions {
   fetch: typeof fetch;
   logger: Logger;
+  startDeadline: StartDeadline;
   /** Called once when the stream is over on this side. */
   finished(streamId: number): void;
 }
@@ -36,7 +45,7 @@ export class ForwardedExchange {
   private readonly upstream = new AbortController();
   private readonly inbox: StreamInbox | undefined;
   private pump: StreamPump | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelDeadline: (() => void) | undefined;
   private timedOut = false;
   private over = false;
   private status = 0;
@@ -62,10 +71,10 @@ export class ForwardedExchange {
   }
 
   start(): void {
-    this.timer = setTimeout(() => {
+    this.cancelDeadline = this.options.startDeadline(this.frame.timeoutMs, () => {
       this.timedOut = true;
       this.upstream.abort();
-    }, this.frame.timeoutMs);
+    });
     this.forward().catch((error: unknown) => this.failUpstream(error));
   }
 
@@ -175,7 +184,7 @@ export class ForwardedExchange {
   ): void {
     if (this.over) return;
     this.over = true;
-    clearTimeout(this.timer);
+    this.cancelDeadline?.();
     if (outcome === 'done') this.send({ type: 'stream.end', streamId: this.frame.streamId });
     else this.upstream.abort();
     this.pump?.stop(new Error(`stream ${this.frame.streamId} is ${outcome}`));

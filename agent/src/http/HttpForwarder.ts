@@ -9,7 +9,7 @@ import {
   verifyPayload,
   type WireError,
 } from '@plumbline/proto';
-import { ForwardedExchange } from './ForwardedExchange.ts';
+import { ForwardedExchange, type StartDeadline, startDeadlineTimer } from './ForwardedExchange.ts';
 import { TargetAllowList } from './TargetAllowList.ts';
 import { upstreamFetch } from './upstreamFetch.ts';
 
@@ -25,6 +25,8 @@ export interface HttpForwarderOptions {
   fetch?: typeof fetch;
   /** Requests forwarded at once; more are refused with `too_many_streams`. Default 64. */
   maxConcurrentStreams?: number;
+  /** Starts a request's deadline timer; returns its cancel. `setTimeout` by default (for tests). */
+  startDeadline?: StartDeadline;
 }
 
 type TargetsFrame = FrameOfType<CloudFrame, 'http.targets'>;
@@ -159,6 +161,7 @@ export class HttpForwarder implements FrameHandler<CloudFrame> {
     const exchange = new ForwardedExchange(this.link, frame, check.url, {
       fetch: this.fetch,
       logger: this.options.logger,
+      startDeadline: this.options.startDeadline ?? startDeadlineTimer,
       finished: (id) => this.forget(id),
     });
     this.exchanges.set(streamId, exchange);
