@@ -138,9 +138,14 @@ export class ChaosProxy {
     return connections.length;
   }
 
-  /** Arms a mid-frame cut on every open connection; see `ChaosConnection.cutMidFrame`. */
+  /**
+   * Arms a mid-frame cut on every open connection that forwards (a black-holed one has no
+   * next chunk to cut); see `ChaosConnection.cutMidFrame`.
+   */
   cutAllMidFrame(direction: Direction | 'either' = 'either'): Promise<MidFrameCut>[] {
-    return this.connections().map((connection) => connection.cutMidFrame(direction));
+    return this.connections()
+      .filter((connection) => connection.currentMode.kind !== 'drop')
+      .map((connection) => connection.cutMidFrame(direction));
   }
 
   stats(): ChaosStats {
