@@ -17,11 +17,16 @@ export class StreamSlots {
     this.max = max;
   }
 
+  /** Takes a slot at once if one is free and nobody waits before us. */
+  tryAcquire(): boolean {
+    if (this.used >= this.max || this.waiters.length > 0) return false;
+    this.used++;
+    return true;
+  }
+
+  /** Waits in line for a slot; rejects with the signal's reason if it aborts first. */
   async acquire(signal: AbortSignal): Promise<void> {
-    if (this.used < this.max && this.waiters.length === 0) {
-      this.used++;
-      return;
-    }
+    if (this.tryAcquire()) return;
     await new Promise<void>((resolve, reject) => {
       const waiter = {
         grant: () => {
@@ -52,6 +57,7 @@ export class StreamSlots {
     this.used--;
   }
 
+  /** Fails every waiter; later `acquire` calls still work (the owner refuses them first). */
   closeAll(errorFor: () => unknown): void {
     for (const waiter of this.waiters.splice(0)) waiter.fail(errorFor());
   }

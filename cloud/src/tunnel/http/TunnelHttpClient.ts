@@ -85,11 +85,11 @@ export class TunnelHttpClient implements FrameHandler<AgentFrame> {
 
   linkClosed(reason: string): void {
     this.closedReason = reason;
-    const exchanges = [...this.exchanges.values()];
-    for (const exchange of exchanges) exchange.linkClosed(reason);
+    // Waiters first: a stream failing below frees its slot, which must not start a waiter.
     this.slots.closeAll(() =>
       this.disconnectedError('while the request waited for a free stream', reason),
     );
+    for (const exchange of [...this.exchanges.values()]) exchange.linkClosed(reason);
   }
 
   private async send(input: Request | string | URL, init?: RequestInit): Promise<Response> {
@@ -102,7 +102,17 @@ export class TunnelHttpClient implements FrameHandler<AgentFrame> {
       throw this.disconnectedError(`before ${target} was sent`, this.closedReason);
     }
 
-    await this.slots.acquire(signal);
+    // A free slot is taken synchronously, so the request is on the wire when fetch returns.
+    if (!this.slots.tryAcquire()) {
+      await this.slots.acquire(signal);
+      if (this.closedReason !== undefined) {
+        this.slots.release();
+        throw this.disconnectedError(
+          'while the request waited for a free stream',
+          this.closedReason,
+        );
+      }
+    }
     const streamId = this.nextStreamId();
     const exchange = new TunnelExchange(this.link, streamId, request, {
       agentId: this.agentId,
