@@ -17,6 +17,8 @@ const usage = `usage: plumbline-cloud <command>
                                             add an existing user to a tenant
   admin create-token --tenant S --user E --name N [--expires-in-days D]
                                             make an API token; it is printed once, on stdout
+  admin create-enrollment-token --tenant S [--ttl-minutes 60]
+                                            make a single-use token an agent enrolls with
 
 Settings come from the environment (PLUMBLINE_DATA_DIR, PLUMBLINE_HOST, PLUMBLINE_PORT, ...)
 and an optional JSON file named by PLUMBLINE_CONFIG; see cloud/README.md.`;

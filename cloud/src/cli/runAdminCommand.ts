@@ -31,10 +31,12 @@ export async function runAdminCommand(args: string[], store: Store, io: CliIo): 
       return addMember(rest, store, io);
     case 'create-token':
       return createToken(rest, store, io);
+    case 'create-enrollment-token':
+      return createEnrollmentToken(rest, store, io);
     default:
       throw new UsageError(
         `unknown admin command "${command ?? ''}"; ` +
-          'use create-tenant, create-user, add-member or create-token',
+          'use create-tenant, create-user, add-member, create-token or create-enrollment-token',
       );
   }
 }
@@ -127,6 +129,31 @@ async function createToken(args: string[], store: Store, io: CliIo): Promise<voi
   io.err(`created API token "${token.name}" for ${user.email} in "${tenant.slug}" (${expiry}).`);
   io.err('It is shown once, below; store it now. Use it as "Authorization: Bearer <token>".');
   io.out(secret);
+}
+
+/** A single-use token with which one agent enrolls in the tenant; printed once, on stdout. */
+async function createEnrollmentToken(args: string[], store: Store, io: CliIo): Promise<void> {
+  const values = required(args, { tenant: 'string', 'ttl-minutes': 'string' } as const, ['tenant']);
+  const tenant = await findTenant(values.tenant, store);
+  const ttl = values['ttl-minutes'];
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .safeParse(ttl ?? 60);
+  if (!parsed.success) {
+    throw new UsageError(`--ttl-minutes must be a whole number from 1 to 10080, got "${ttl}"`);
+  }
+  const { token, expiresAt } = await store
+    .agents()
+    .createEnrollmentToken(tenant.id, parsed.data * 60_000, cliActor);
+  io.err(
+    `created an enrollment token for tenant "${tenant.slug}"; it enrolls one agent and ` +
+      `expires ${new Date(expiresAt).toISOString()}.`,
+  );
+  io.err('It is shown once, below: plumbline-agent enroll --cloud URL --token <token>');
+  io.out(token);
 }
 
 async function tenantAndRole(values: { tenant?: string; role?: string }, store: Store) {
