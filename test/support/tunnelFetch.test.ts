@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { generateSigningKeyPair, signPayload, streamWindowBytes } from '@plumbline/proto';
+import {
+  type AgentFrame,
+  type FrameOfType,
+  generateSigningKeyPair,
+  signPayload,
+  streamWindowBytes,
+} from '@plumbline/proto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpTargetsFrame } from '../../cloud/src/tunnel/http/httpTargetsFrame.ts';
 import {
@@ -297,6 +303,83 @@ describe('tunnelFetch: cancelling and failing', () => {
   });
 });
 
+describe('tunnelFetch: deadlines', () => {
+  let deadlines: { ms: number; fire: () => void }[];
+
+  beforeEach(async () => {
+    await tunnel.close();
+    deadlines = [];
+    tunnel = await connectTunnelHttp({
+      client: { defaultTimeoutMs: 1234 },
+      forwarder: {
+        startDeadline: (ms, fire) => {
+          deadlines.push({ ms, fire });
+          return () => {};
+        },
+      },
+    });
+    await tunnel.registerTargets([`${target.baseUrl}/api/`]);
+  });
+
+  it('fails with code timeout when the target does not answer within the deadline', async () => {
+    const abandoned = target.nextAbandoned();
+    const pending = tunnel.client.fetch(`${target.baseUrl}/api/hang`);
+    await vi.waitFor(() => expect(target.seen.map((seen) => seen.url)).toContain('/api/hang'));
+    expect(deadlines.map((deadline) => deadline.ms)).toEqual([1234]);
+
+    deadlines[0]?.fire();
+
+    const error = await networkErrorOf(pending);
+    expect(error.cause).toMatchObject({ code: 'timeout' });
+    expect(error.message).toContain('within 1234 ms');
+    expect(await abandoned).toBe('/api/hang');
+  });
+
+  it('fails the body with code timeout when the deadline passes mid-body', async () => {
+    const response = await tunnel.client.fetch(`${target.baseUrl}/api/hold`);
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('expected a body');
+    await reader.read();
+
+    deadlines[0]?.fire();
+
+    const error = await networkErrorOf(reader.read());
+    expect(error.cause).toMatchObject({ code: 'timeout' });
+  });
+});
+
+describe('tunnelFetch: what the agent passes on', () => {
+  it('answers a gzipped body decoded, without the encoding headers that would now lie', async () => {
+    const response = await tunnel.client.fetch(`${target.baseUrl}/api/gzip`);
+
+    expect(response.headers.has('content-encoding')).toBe(false);
+    expect(response.headers.has('content-length')).toBe(false);
+    expect(await response.json()).toEqual({ compressed: true });
+  });
+
+  it('strips hop-by-hop request headers and Host, even when a peer sends them raw', async () => {
+    const answer = await rawExchange({
+      url: `${target.baseUrl}/api/echo`,
+      headers: [
+        ['Connection', 'X-Hop'],
+        ['X-Hop', '1'],
+        ['Keep-Alive', 'timeout=1'],
+        ['Proxy-Authorization', 'Basic c2VjcmV0'],
+        ['Host', 'evil.example'],
+        ['X-Kept', 'yes'],
+      ],
+    });
+
+    expect(answer).toMatchObject({ type: 'http.response', status: 200 });
+    const seen = target.seen.at(-1)?.headers ?? {};
+    expect(seen['x-kept']).toBe('yes');
+    expect(seen.host).toBe(new URL(target.baseUrl).host);
+    expect(seen['x-hop']).toBeUndefined();
+    expect(seen['proxy-authorization']).toBeUndefined();
+    expect(seen['keep-alive']).toBeUndefined();
+  });
+});
+
 describe('tunnelFetch: only registered targets', () => {
   it.each([
     [
@@ -408,30 +491,44 @@ describe('tunnelFetch: only registered targets', () => {
 
 let rawStreamId = 1_000_000;
 
-/** Sends `http.request` for `url` as is, bypassing Request's own URL parsing, and returns the agent's refusal. */
-async function rawRequestRefusal(url: string): Promise<unknown> {
+/**
+ * Sends one `http.request` as given, bypassing Request's own URL and header handling, and
+ * returns the agent's first answer on that stream (`http.response` or `stream.error`).
+ */
+async function rawExchange(request: {
+  url: string;
+  headers?: [string, string][];
+}): Promise<FrameOfType<AgentFrame, 'http.response' | 'stream.error'> | undefined> {
   const streamId = rawStreamId++;
-  const refusal = new Promise<unknown>((resolve) => {
-    tunnel.pair.cloud.attach({
-      handleFrame: (frame) => {
-        if (frame.type !== 'stream.error' || frame.streamId !== streamId) return false;
-        resolve(frame.error);
-        return true;
-      },
-      handleData: () => {},
-      linkClosed: () => resolve(undefined),
-    });
-  });
+  const answer = new Promise<FrameOfType<AgentFrame, 'http.response' | 'stream.error'> | undefined>(
+    (resolve) => {
+      tunnel.pair.cloud.attach({
+        handleFrame: (frame) => {
+          if (frame.type !== 'http.response' && frame.type !== 'stream.error') return false;
+          if (frame.streamId !== streamId) return false;
+          resolve(frame);
+          return true;
+        },
+        handleData: () => {},
+        linkClosed: () => resolve(undefined),
+      });
+    },
+  );
   tunnel.pair.cloud.send({
     type: 'http.request',
     streamId,
     method: 'GET',
-    url,
-    headers: [],
+    url: request.url,
+    headers: request.headers ?? [],
     hasBody: false,
     timeoutMs: 5000,
   });
-  return refusal;
+  return answer;
+}
+
+async function rawRequestRefusal(url: string): Promise<unknown> {
+  const answer = await rawExchange({ url });
+  return answer?.type === 'stream.error' ? answer.error : answer;
 }
 
 async function freePort(): Promise<number> {

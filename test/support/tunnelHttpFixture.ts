@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { createLogger, type Logger } from '@plumbline/log';
 import {
   type AgentFrame,
@@ -62,7 +63,8 @@ export interface SeenRequest {
  * The stand-in for Nautobot: a real HTTP server on 127.0.0.1.
  * `GET /api/blob?bytes=N` streams N deterministic bytes; `POST /api/hash` answers the body's
  * length and SHA-256; `GET /api/hold` sends one chunk and never ends; `GET /api/hang` never
- * answers; `GET /api/redirect` answers 302 to another origin; anything else echoes the request.
+ * answers; `GET /api/redirect` answers 302 to another origin; `GET /api/gzip` answers gzipped
+ * JSON; anything else echoes the request.
  */
 export class TargetServer {
   readonly seen: SeenRequest[] = [];
@@ -122,6 +124,16 @@ export class TargetServer {
       return;
     }
     if (url.pathname === '/api/hang') return;
+    if (url.pathname === '/api/gzip') {
+      const body = gzipSync(JSON.stringify({ compressed: true }));
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': String(body.byteLength),
+      });
+      response.end(body);
+      return;
+    }
     if (url.pathname === '/api/redirect') {
       response.writeHead(302, { location: 'http://192.0.2.1/elsewhere' }).end();
       return;
