@@ -242,7 +242,7 @@ describe('the client errors other servers cause', () => {
     expect(error.message).toBe(
       `GET /api/dcim/devices/: could not reach http://${address} (connect ECONNREFUSED ` +
         `${address}); expected Nautobot listening there: check the URL, that Nautobot runs, ` +
-        'and any firewall',
+        'and any firewall or proxy in between',
     );
   });
 

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { isSupportedVersion, requestedApiVersion, unsupportedVersion } from './apiVersion.ts';
 import { listPages } from './listPages.ts';
-import type { NautobotClient, NautobotClientOptions, ProbeResult } from './NautobotClient.ts';
+import type {
+  ListAllOptions,
+  NautobotClient,
+  NautobotClientOptions,
+  ProbeResult,
+} from './NautobotClient.ts';
 import { pageSchema } from './pageSchema.ts';
 import { parseAnswer } from './parseAnswer.ts';
 import { resolveOptions } from './resolveOptions.ts';
-import { resources } from './resources.ts';
+import { type ResourceModel, type ResourceName, resources } from './resources.ts';
 import { type RequestSpec, sendRequest } from './sendRequest.ts';
 
 const countOnly = pageSchema(z.unknown());
@@ -53,7 +58,10 @@ export function createNautobotClient(options: NautobotClientOptions): NautobotCl
       return parseAnswer(countOnly, body, context(path)).count;
     },
 
-    async listAll(resource, { filters, signal, onPage } = {}) {
+    async listAll<R extends ResourceName>(
+      resource: R,
+      { filters, signal, onPage }: ListAllOptions = {},
+    ): Promise<Array<ResourceModel<R>>> {
       const { path, schema } = resources[resource];
       const started = performance.now();
       const rows = await listPages({
@@ -68,7 +76,8 @@ export function createNautobotClient(options: NautobotClientOptions): NautobotCl
       });
       const elapsedMs = Math.round(performance.now() - started);
       transport.logger?.debug({ resource, count: rows.length, elapsedMs }, 'nautobot list read');
-      return rows as never;
+      // `resources[resource].schema` is typed as the union of all models; this one is R's.
+      return rows as Array<ResourceModel<R>>;
     },
 
     async request(method, path, { body, query, signal } = {}) {

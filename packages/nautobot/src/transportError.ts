@@ -1,17 +1,5 @@
 import { NautobotError } from './NautobotError.ts';
 
-/** A refused or failed connection, before any answer: retrying at once rarely helps. */
-const unreachableCodes = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** The connection broke under an answer; uWSGI does this now and then ("other side closed"). */
 const lostCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 
@@ -34,8 +22,10 @@ export interface TransportFailure {
 }
 
 /**
- * Turns what a fetch threw (undici hides the reason in `cause`) into a NautobotError. Timeouts
- * and cancellation are decided by the caller, which knows which signal fired.
+ * Turns what a fetch threw (undici hides the reason in `cause`) into a NautobotError: TLS
+ * failures, connections broken under an answer (retryable), and everything else, such as a
+ * refused connection or an unknown host, as unreachable (retrying at once rarely helps).
+ * Timeouts and cancellation are decided by the caller, which knows which signal fired.
  */
 export function transportError(error: unknown, request: string, origin: string): TransportFailure {
   if (error instanceof NautobotError) return { error, retryable: false };
@@ -43,8 +33,7 @@ export function transportError(error: unknown, request: string, origin: string):
   const reason = messages.join(': ') || String(error);
   const details = { request };
 
-  const tls = codes.find(isTlsCode);
-  if (tls !== undefined) {
+  if (codes.some(isTlsCode)) {
     const message =
       `${request} to ${origin}: TLS failed (${reason}); expected a certificate this machine ` +
       'trusts for that name: install the CA that signed it (NODE_EXTRA_CA_CERTS) or fix the URL';
@@ -62,10 +51,9 @@ export function transportError(error: unknown, request: string, origin: string):
       retryable: true,
     };
   }
-  const known = codes.some((code) => unreachableCodes.has(code));
   const message =
     `${request}: could not reach ${origin} (${reason}); expected Nautobot listening there: ` +
-    `check the URL, that Nautobot runs, and any firewall${known ? '' : ' or proxy in between'}`;
+    'check the URL, that Nautobot runs, and any firewall or proxy in between';
   return {
     error: new NautobotError('unreachable', message, details, { cause: error }),
     retryable: false,
