@@ -170,7 +170,7 @@ export class TunnelClient {
       this.scheduleRetry(end.reconnectInMs);
       return;
     }
-    const advice = end.closedBy === 'cloud' ? refusalAdvice(end.reason) : undefined;
+    const advice = end.closedBy === 'network' ? undefined : refusalAdvice(end.reason);
     if (advice !== undefined) {
       this.promotePendingKey(end);
       const delayMs = this.backoff.nextDelayMs(parameters.refusedBackoffCapMs);
