@@ -15,6 +15,8 @@ export interface SotDeps {
   sealer: Sealer;
   logger: Logger;
   fetchViaAgent: FetchViaAgent;
+  /** The transport for integrations reached directly; Node's fetch unless a test replays. */
+  directFetch?: typeof fetch;
   /** Where the cloud is reached from outside, for webhook URLs (`https://plumbline.example`). */
   publicUrl: string;
   /** Client settings for tests (retries, timeouts); the token and transport are set here. */

@@ -12,6 +12,7 @@ export interface SotOptions {
   /** The cloud's address as Nautobot reaches it, for webhook URLs. */
   publicUrl?: string;
   clientOptions?: SotDeps['clientOptions'];
+  directFetch?: typeof fetch;
 }
 
 /** The integration's dependencies and its one sync runner, for one app. */
@@ -26,6 +27,7 @@ export function createSot(
     fetchViaAgent: options.fetchViaAgent ?? tunnelUnavailable,
     publicUrl: options.publicUrl ?? 'http://127.0.0.1:8080',
     ...(options.clientOptions !== undefined && { clientOptions: options.clientOptions }),
+    ...(options.directFetch !== undefined && { directFetch: options.directFetch }),
   };
   return { deps, runner: new SyncRunner(deps) };
 }

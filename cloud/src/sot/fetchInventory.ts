@@ -94,10 +94,19 @@ export async function fetchInventory(client: NautobotClient, plan: FetchPlan): P
       : undefined;
   const all: ResourceName[] = [...wholeResources, ...changedResources];
 
+  // Every count is awaited, then the first refusal in resource order is thrown, so the same
+  // missing permission always gives the same message.
   const totals: Record<string, number> = {};
+  const refusals: unknown[] = [];
   await mapBounded(all, 4, async (resource) => {
-    totals[resource] = await client.count(resource, filtersOf(resource), signal);
+    try {
+      totals[resource] = await client.count(resource, filtersOf(resource), signal);
+    } catch (error) {
+      refusals[all.indexOf(resource)] = error;
+    }
   });
+  const refusal = refusals.find((error) => error !== undefined);
+  if (refusal !== undefined) throw refusal;
   const total = () => Object.values(totals).reduce((a, b) => a + b, 0);
   const fetched: Record<string, number> = Object.fromEntries(all.map((r) => [r, 0]));
   const report = () =>

@@ -14,7 +14,7 @@ export async function openNautobotClient(
   const token = await sot.openToken(integration.id, deps.sealer);
   const fetch =
     integration.reachableViaAgentId === null
-      ? globalThis.fetch
+      ? (deps.directFetch ?? globalThis.fetch)
       : deps.fetchViaAgent(integration.tenantId, integration.reachableViaAgentId);
   return createNautobotClient({
     ...deps.clientOptions,

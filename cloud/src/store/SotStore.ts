@@ -747,15 +747,25 @@ function replaceLinks(
 ): void {
   const column =
     links.side === 'interface' ? sotInterfaceIps.interfaceId : sotInterfaceIps.ipAddressId;
-  db.delete(sotInterfaceIps)
-    .where(and(eq(sotInterfaceIps.integrationId, integrationId), eq(column, links.ownerId)))
-    .run();
+  const owned = and(eq(sotInterfaceIps.integrationId, integrationId), eq(column, links.ownerId));
+  // A webhook shows which addresses sit on an interface, not which is primary: keep what a
+  // sync recorded for links that stay.
+  const primary = new Map(
+    db
+      .select({ id: sotInterfaceIps.id, isPrimary: sotInterfaceIps.isPrimary })
+      .from(sotInterfaceIps)
+      .where(owned)
+      .all()
+      .map((row) => [row.id, row.isPrimary]),
+  );
+  db.delete(sotInterfaceIps).where(owned).run();
   for (const row of links.rows) {
     db.delete(sotInterfaceIps)
       .where(and(eq(sotInterfaceIps.integrationId, integrationId), eq(sotInterfaceIps.id, row.id)))
       .run();
+    const kept = { ...row, isPrimary: primary.get(row.id) ?? row.isPrimary };
     db.insert(sotInterfaceIps)
-      .values(toDb(row, tenantId, integrationId, now) as never)
+      .values(toDb(kept, tenantId, integrationId, now) as never)
       .run();
   }
 }
