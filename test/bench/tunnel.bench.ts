@@ -13,8 +13,9 @@
  *   share one event loop the same way. Rounds alternate which goes first; p50 and p99 per
  *   round, then the median over rounds and the ratio tunnel/echo.
  * - fetch: `hub.fetchVia(tenant, agent)` of a 1 MiB and a 50 MiB body from an HTTP server on
- *   127.0.0.1, read to the end, against fetching the same URL directly with `fetch`; median
- *   time and MiB/s per size, and the ratio tunnel/direct.
+ *   127.0.0.1, read to the end, against fetching the same URL directly with `fetch`, with
+ *   `measureFetchRatio` of tunnel-fetch.bench.ts (which measures the HTTP layers alone over a
+ *   bare link pair); median time and MiB/s per size, and the median per-round ratio.
  * - fleet: memory per connection of one cloud process holding `--agents` authenticated agent
  *   connections, against a bare ws server holding as many plain WebSockets. Each server runs
  *   in its own child process (with `--expose-gc`) and reports RSS and heap after a full
@@ -31,7 +32,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollAgent, startAgent } from '@plumbline/agent';
-import { loadCloudConfig, type RunningCloud, startCloud } from '@plumbline/cloud';
+import type { RunningCloud } from '@plumbline/cloud';
 import { createLogger, type Logger } from '@plumbline/log';
 import {
   enrollPath,
@@ -48,6 +49,9 @@ import { createEnrollmentToken } from '../support/createEnrollmentToken.ts';
 import { MeasuredServer } from '../support/MeasuredServer.ts';
 import type { ProcessMemory } from '../support/processMemory.ts';
 import { RawAgentClient, type RawAgentIdentity } from '../support/RawAgentClient.ts';
+import { startCloudAt } from '../support/startCloudAt.ts';
+import { TargetServer } from '../support/tunnelHttpFixture.ts';
+import { formatFetchRatio, measureFetchRatio } from './tunnel-fetch.bench.ts';
 
 const parts = ['jobs', 'fetch', 'fleet'] as const;
 
@@ -69,7 +73,7 @@ type Flags = z.infer<typeof flagsSchema>;
 
 const warmUpCount = 100;
 const fetchSizes = [1024 * 1024, 50 * 1024 * 1024];
-const fetchRepeats = { [1024 * 1024]: 20, [50 * 1024 * 1024]: 3 } as Record<number, number>;
+const fetchRounds = 7;
 
 async function main(): Promise<void> {
   const flags = parseFlags();
@@ -91,9 +95,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopOnSignal);
   try {
     if (flags.parts.includes('jobs') || flags.parts.includes('fetch')) {
-      const link = await startCloudAndAgent(join(dir, 'link'), logger, cleanups);
+      const target = await TargetServer.start();
+      cleanups.push(() => target.close());
+      const link = await startCloudAndAgent(join(dir, 'link'), logger, target, cleanups);
       if (flags.parts.includes('jobs')) await benchJobs(link, flags, cleanups);
-      if (flags.parts.includes('fetch')) await benchFetch(link, cleanups);
+      if (flags.parts.includes('fetch')) await benchFetch(link, target);
     }
     if (flags.parts.includes('fleet')) await benchFleet(join(dir, 'fleet'), flags, cleanups);
   } finally {
@@ -134,19 +140,16 @@ interface Link {
   agentId: string;
 }
 
+/** The agent may forward to the target server's `/api/`, as to a tenant's Nautobot. */
 async function startCloudAndAgent(
   dir: string,
   logger: Logger,
+  target: TargetServer,
   cleanups: (() => Promise<void>)[],
 ): Promise<Link> {
-  const cloud = await startCloud(
-    loadCloudConfig({
-      PLUMBLINE_DATA_DIR: join(dir, 'cloud'),
-      PLUMBLINE_PORT: '0',
-      PLUMBLINE_LOG_LEVEL: 'warn',
-    }),
-    logger,
-  );
+  const cloud = await startCloudAt(join(dir, 'cloud'), logger, {
+    tunnel: { httpTargets: async () => [`${target.baseUrl}/api/`] },
+  });
   cleanups.push(() => cloud.stop());
   const tenant = await addTenantAdmin(cloud.store, 'bench');
   const stateDir = join(dir, 'agent');
@@ -291,98 +294,18 @@ function printJobSummary(rounds: { tunnel: Sample; echo: Sample }[]): void {
 
 // ---- fetch: tunnelFetch against a direct fetch ----
 
-async function benchFetch(link: Link, cleanups: (() => Promise<void>)[]): Promise<void> {
-  const bodies = await startBodyServer();
-  cleanups.push(() => bodies.stop());
-  const viaTunnel = link.cloud.hub.fetchVia(link.tenant.tenantId, link.agentId);
-  say(`\nfetch: bodies from ${bodies.url}, read to the end`);
-  const rows: { size: number; tunnelMs: number; directMs: number; ratio: number }[] = [];
-  for (const size of fetchSizes) {
-    const url = `${bodies.url}/bytes/${size}`;
-    const repeats = fetchRepeats[size] ?? 3;
-    await readAll(fetch, url, size);
-    await readAll(viaTunnel, url, size);
-    const tunnel: number[] = [];
-    const direct: number[] = [];
-    for (let round = 0; round < repeats; round++) {
-      const order = round % 2 === 0 ? [true, false] : [false, true];
-      for (const throughTunnel of order) {
-        const took = await readAll(throughTunnel ? viaTunnel : fetch, url, size);
-        (throughTunnel ? tunnel : direct).push(took);
-      }
-    }
-    const ratios = tunnel.map((took, index) => took / (direct[index] ?? Number.NaN));
-    rows.push({ size, tunnelMs: median(tunnel), directMs: median(direct), ratio: median(ratios) });
-  }
-  say(`\nfetch, median of repeats`);
-  say(
-    `${'body'.padEnd(10)}${'tunnel ms'.padStart(12)}${'MiB/s'.padStart(10)}` +
-      `${'direct ms'.padStart(12)}${'MiB/s'.padStart(10)}${'tunnel/direct'.padStart(15)}`,
-  );
-  for (const row of rows) {
-    const mibs = (took: number) => ((row.size / 1024 / 1024 / took) * 1000).toFixed(1);
-    say(
-      `${`${row.size / 1024 / 1024} MiB`.padEnd(10)}${ms(row.tunnelMs).padStart(12)}` +
-        `${mibs(row.tunnelMs).padStart(10)}${ms(row.directMs).padStart(12)}` +
-        `${mibs(row.directMs).padStart(10)}${times(row.ratio).padStart(15)}`,
-    );
-  }
-}
-
-/** Fetches `url` and reads the body to the end; the milliseconds it took. */
-async function readAll(
-  fetcher: (url: string) => Promise<Response>,
-  url: string,
-  expectedBytes: number,
-): Promise<number> {
-  const started = performance.now();
-  const response = await fetcher(url);
-  if (response.status !== 200 || response.body === null) {
-    throw new Error(`GET ${url} answered ${response.status}`);
-  }
-  let bytes = 0;
-  for await (const chunk of response.body) bytes += (chunk as Uint8Array).byteLength;
-  if (bytes !== expectedBytes) throw new Error(`GET ${url}: ${bytes} bytes, not ${expectedBytes}`);
-  return performance.now() - started;
-}
-
-/** `GET /bytes/N` answers N bytes, written in 64 KiB pieces from one buffer. */
-async function startBodyServer() {
-  const piece = Buffer.alloc(64 * 1024, 'p');
-  const server = createServer((request, response) => {
-    const size = Number(/^\/bytes\/(\d+)$/.exec(request.url ?? '')?.[1] ?? Number.NaN);
-    if (!Number.isSafeInteger(size)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': String(size),
-    });
-    let left = size;
-    const write = () => {
-      while (left > 0) {
-        const bytes = Math.min(left, piece.byteLength);
-        left -= bytes;
-        if (!response.write(bytes === piece.byteLength ? piece : piece.subarray(0, bytes))) {
-          response.once('drain', write);
-          return;
-        }
-      }
-      response.end();
-    };
-    write();
+/** The fetch engineer's measurement (tunnel-fetch.bench.ts), through the real hub and agent. */
+async function benchFetch(link: Link, target: TargetServer): Promise<void> {
+  say(`\nfetch: bodies from ${target.baseUrl}/api/blob, read to the end`);
+  const rows = await measureFetchRatio({
+    direct: fetch,
+    tunnel: link.cloud.hub.fetchVia(link.tenant.tenantId, link.agentId),
+    urlFor: (bytes) => `${target.baseUrl}/api/blob?bytes=${bytes}`,
+    sizes: fetchSizes,
+    rounds: fetchRounds,
   });
-  await listen(server);
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  say(`\nfetch through the real hub and agent against a direct fetch, median of rounds`);
+  say(formatFetchRatio(rows));
 }
 
 // ---- fleet: memory per connection ----
