@@ -111,6 +111,21 @@ describe('retries of a GET', () => {
     expect(waits).toEqual([250]);
   });
 
+  it('says connection_lost when every attempt broke under the answer', async () => {
+    const reset = brokenLink('ECONNRESET', 'read ECONNRESET');
+    const { fetch, calls } = scripted([reset, reset]);
+    const { sleep } = recordingSleep();
+
+    const error = await failure(client(fetch, { sleep, retries: 1 }).count('tags'));
+
+    expect(calls).toHaveLength(2);
+    expect(error.code).toBe('connection_lost');
+    expect(error.message).toBe(
+      `GET /api/extras/tags/ to ${baseUrl}: the connection was closed before the answer was ` +
+        'complete (read ECONNRESET); check the server and any proxy in between, then try again',
+    );
+  });
+
   it('does not retry a refused connection: unreachable at once', async () => {
     const { fetch, calls } = scripted([brokenLink('ECONNREFUSED', 'connect ECONNREFUSED')]);
 
