@@ -136,3 +136,28 @@ describe('a sync run against recorded answers of the lab Nautobot', () => {
     expect(Object.values(await bed.sot.mirrorCounts(bed.integration.id))).toEqual(Array(9).fill(0));
   });
 });
+
+describe('an incremental run', () => {
+  it('reads only what changed since the last run and ends with the same mirror', async () => {
+    const bed = await createSotTestBed();
+    await bed.runner.start(bed.tenant.tenantId, bed.integration.id, manual);
+    await bed.runner.idle();
+    const afterFull = await mirrorOf(bed);
+    bed.requests.length = 0;
+
+    const run = await bed.runner.start(bed.tenant.tenantId, bed.integration.id, {
+      ...manual,
+      mode: 'incremental',
+    });
+    await bed.runner.idle();
+
+    expect(await bed.sot.getRun(bed.integration.id, run.id)).toMatchObject({
+      state: 'succeeded',
+      mode: 'incremental',
+    });
+    const devices = bed.requests.filter((r) => r.startsWith('GET /api/dcim/devices/?'));
+    expect(devices.every((r) => r.includes('last_updated__gte='))).toBe(true);
+    expect(bed.requests.some((r) => r.includes('/api/extras/object-changes/'))).toBe(true);
+    expect(await mirrorOf(bed)).toEqual(afterFull);
+  });
+});

@@ -16,6 +16,7 @@ import { createNautobotClient, type NautobotClient } from '@plumbline/nautobot';
 import { createNamespace } from '../../../../test/lab/netns.ts';
 import { readLabState } from '../../../../test/lab/state.ts';
 import { fetchInventory } from '../fetchInventory.ts';
+import { nextWatermark } from '../SyncRunner.ts';
 import {
   type Delivery,
   type Exchange,
@@ -61,11 +62,12 @@ async function settle<T>(promise: Promise<T>): Promise<T | Error> {
   const exchanges: Exchange[] = [];
   const nb = client(lab.nautobot.tokens.readWrite, exchanges);
   await nb.probe();
-  await fetchInventory(nb, { changedSince: null });
-  const changedSince = new Date(Date.parse(lab.startedAt) + 60 * 60_000).toISOString();
+  const inventory = await fetchInventory(nb, { changedSince: null });
+  // The time the next incremental run after this full one filters from.
+  const changedSince = nextWatermark(inventory, null) ?? lab.startedAt;
   await fetchInventory(nb, { changedSince });
   await save('readWrite.json', {
-    note: 'read-write admin token: probe, full sync read, incremental read since changedSince',
+    note: 'read-write admin token: probe, full read, then the incremental read that follows it',
     exchanges,
     changedSince,
   });
