@@ -7,6 +7,8 @@ import { openConfiguredSealer } from './config/openConfiguredSealer.ts';
 import { openConfiguredStore } from './config/openConfiguredStore.ts';
 import { createApp } from './http/createApp.ts';
 import { createMetrics } from './metrics/createMetrics.ts';
+import type { SotOptions } from './sot/createSot.ts';
+import { SotScheduler } from './sot/SotScheduler.ts';
 import type { Store } from './store/Store.ts';
 import { TunnelHub, type TunnelHubOptions } from './tunnel/TunnelHub.ts';
 
@@ -26,6 +28,8 @@ export interface RunningCloud {
 export interface StartCloudOptions {
   /** Tunnel timing, clock, HTTP targets and job kinds; tests and embedders set these. */
   tunnel?: Omit<TunnelHubOptions, 'agents' | 'sealer' | 'logger' | 'metricsRegistry'>;
+  /** Nautobot integrations: fetch through agents (default: refused), client settings. */
+  sot?: SotOptions;
 }
 
 /**
@@ -44,16 +48,18 @@ export async function startCloud(
   const hub = new TunnelHub({
     now: store.now,
     ...options.tunnel,
+    settings: { ...config.tunnel, ...options.tunnel?.settings },
     agents: store.agents(),
     sealer,
     logger: componentLogger(logger, 'tunnel'),
     metricsRegistry: metrics.registry,
   });
   let accepting = true;
-  const { app } = createApp({
+  const { app, sot } = createApp({
     store,
     sealer,
     hub,
+    sot: { publicUrl: config.publicUrl, ...options.sot },
     logger: log,
     metrics,
     maxBodyBytes: config.maxBodyBytes,
@@ -73,6 +79,10 @@ export async function startCloud(
   const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host}:${port}`;
   logger.info({ url, dataDir: config.dataDir }, 'cloud listening');
+  const interrupted = await store.sotDirectory().failInterruptedRuns();
+  if (interrupted > 0) logger.warn({ runs: interrupted }, 'sync runs left by a stop marked failed');
+  const scheduler = new SotScheduler({ store, runner: sot.runner, logger: sot.deps.logger });
+  scheduler.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -81,6 +91,8 @@ export async function startCloud(
       logger.info({ graceMs: config.shutdownGraceMs }, 'cloud stopping: draining requests');
       // Agents hear goaway and are closed first: their sockets would keep the server open.
       await hub.drain();
+      await scheduler.stop();
+      await sot.runner.stop();
       await closeServer(server, config.shutdownGraceMs);
       await store.close();
       logger.info('cloud stopped');

@@ -23,6 +23,7 @@ describe('loadCloudConfig', () => {
       shutdownGraceMs: 10_000,
       secureCookies: false,
       sealKeyFile: '.plumbline/seal.key',
+      tunnel: { pingIntervalMs: 20_000, deadPeerMs: 45_000, handshakeTimeoutMs: 10_000 },
     });
   });
 

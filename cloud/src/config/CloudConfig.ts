@@ -35,6 +35,14 @@ const settingsSchema = z.object({
    * Defaults to `seal.key` in the data directory; keep it apart from database backups.
    */
   PLUMBLINE_SEAL_KEY_FILE: z.string().min(1).optional(),
+  /** Tunnel liveness; defaults from `shared/reference/tunnels.md`. */
+  PLUMBLINE_TUNNEL_PING_INTERVAL_MS: numberSetting().int().min(100).max(600_000).default(20_000),
+  PLUMBLINE_TUNNEL_DEAD_PEER_MS: numberSetting().int().min(200).max(3_600_000).default(45_000),
+  PLUMBLINE_TUNNEL_HANDSHAKE_TIMEOUT_MS: numberSetting()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(10_000),
 });
 
 export interface CloudConfig {
@@ -48,6 +56,7 @@ export interface CloudConfig {
   shutdownGraceMs: number;
   secureCookies: boolean;
   sealKeyFile: string;
+  tunnel: { pingIntervalMs: number; deadPeerMs: number; handshakeTimeoutMs: number };
 }
 
 /** A setting that cannot be used; the message names it and says what it needs. */
@@ -87,6 +96,11 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
     shutdownGraceMs: settings.PLUMBLINE_SHUTDOWN_GRACE_MS,
     secureCookies: publicUrl.startsWith('https:'),
     sealKeyFile: settings.PLUMBLINE_SEAL_KEY_FILE ?? join(settings.PLUMBLINE_DATA_DIR, 'seal.key'),
+    tunnel: {
+      pingIntervalMs: settings.PLUMBLINE_TUNNEL_PING_INTERVAL_MS,
+      deadPeerMs: settings.PLUMBLINE_TUNNEL_DEAD_PEER_MS,
+      handshakeTimeoutMs: settings.PLUMBLINE_TUNNEL_HANDSHAKE_TIMEOUT_MS,
+    },
   };
 }
 

@@ -100,6 +100,22 @@ describe('tunnel liveness', () => {
   });
 });
 
+describe('tunnel liveness settings', () => {
+  it('takes the ping interval and dead-peer deadline from the environment and tells the agent', async () => {
+    const test = await startTunnelTestCloud({
+      env: { PLUMBLINE_TUNNEL_PING_INTERVAL_MS: '5000', PLUMBLINE_TUNNEL_DEAD_PEER_MS: '12000' },
+    });
+    try {
+      const acme = await test.addTenant('acme');
+      const raw = await RawAgent.connect(test.cloud.url, await acme.enroll('edge'));
+      expect(await raw.next('welcome')).toMatchObject({ pingIntervalMs: 5000, deadPeerMs: 12000 });
+      await raw.close();
+    } finally {
+      await test.dispose();
+    }
+  });
+});
+
 describe('goaway and drain', () => {
   it('spreads reconnects: each agent gets a reconnectInMs in [0, spreadMs)', async () => {
     const test = await startTunnelTestCloud();

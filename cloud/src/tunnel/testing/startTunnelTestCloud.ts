@@ -42,7 +42,12 @@ export interface TunnelTestCloud {
  * temporary directory, so a test can stop it and start another on the same data.
  */
 export async function startTunnelTestCloud(
-  options: StartCloudOptions & { dataDir?: string; logger?: Logger } = {},
+  options: StartCloudOptions & {
+    dataDir?: string;
+    logger?: Logger;
+    /** More settings, by their environment names. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TunnelTestCloud> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'plumbline-tunnel-'));
   const config = loadCloudConfig({
@@ -50,6 +55,7 @@ export async function startTunnelTestCloud(
     PLUMBLINE_HOST: '127.0.0.1',
     PLUMBLINE_PORT: '0',
     PLUMBLINE_SHUTDOWN_GRACE_MS: '500',
+    ...options.env,
   });
   const logger = options.logger ?? createLogger({ name: 'tunnel-test', level: 'silent' });
   const cloud = await startCloud(config, logger, options);
