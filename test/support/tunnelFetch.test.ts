@@ -349,6 +349,24 @@ describe('tunnelFetch: deadlines', () => {
 });
 
 describe('tunnelFetch: what the agent passes on', () => {
+  it('refuses a URL too long for a frame on the cloud side, and the link stays up', async () => {
+    const url = `${target.baseUrl}/api/${'x'.repeat(9000)}`;
+
+    const error = await networkErrorOf(tunnel.client.fetch(url));
+
+    expect(error.cause).toMatchObject({ code: 'request_not_sendable' });
+    const response = await tunnel.client.fetch(`${target.baseUrl}/api/after`);
+    expect(response.status).toBe(200);
+  });
+
+  it('fails an answer whose head the tunnel cannot carry, and the link stays up', async () => {
+    const error = await networkErrorOf(tunnel.client.fetch(`${target.baseUrl}/api/many-headers`));
+
+    expect(error.cause).toMatchObject({ code: 'response_not_sendable' });
+    const response = await tunnel.client.fetch(`${target.baseUrl}/api/after`);
+    expect(response.status).toBe(200);
+  });
+
   it('answers a gzipped body decoded, without the encoding headers that would now lie', async () => {
     const response = await tunnel.client.fetch(`${target.baseUrl}/api/gzip`);
 

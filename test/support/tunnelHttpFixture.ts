@@ -64,7 +64,7 @@ export interface SeenRequest {
  * `GET /api/blob?bytes=N` streams N deterministic bytes; `POST /api/hash` answers the body's
  * length and SHA-256; `GET /api/hold` sends one chunk and never ends; `GET /api/hang` never
  * answers; `GET /api/redirect` answers 302 to another origin; `GET /api/gzip` answers gzipped
- * JSON; anything else echoes the request.
+ * JSON; `GET /api/many-headers` answers 250 headers; anything else echoes the request.
  */
 export class TargetServer {
   readonly seen: SeenRequest[] = [];
@@ -124,6 +124,12 @@ export class TargetServer {
       return;
     }
     if (url.pathname === '/api/hang') return;
+    if (url.pathname === '/api/many-headers') {
+      const headers: [string, string][] = [];
+      for (let index = 0; index < 250; index++) headers.push([`x-h${index}`, 'v']);
+      response.writeHead(200, headers.flat()).end('{}');
+      return;
+    }
     if (url.pathname === '/api/gzip') {
       const body = gzipSync(JSON.stringify({ compressed: true }));
       response.writeHead(200, {

@@ -4,6 +4,7 @@ import {
   type CloudFrame,
   type FrameLink,
   type FrameOfType,
+  httpResponseFrame,
   StreamInbox,
   StreamPump,
   type WireError,
@@ -12,6 +13,9 @@ import { forwardableHeaders } from './forwardableHeaders.ts';
 import { upstreamFailure } from './upstreamFailure.ts';
 
 type RequestFrame = FrameOfType<CloudFrame, 'http.request'>;
+
+/** The target's answer head does not fit the `http.response` frame (too many or huge headers). */
+class HeadNotSendable extends Error {}
 
 /** Encodings fetch decodes itself: the body passed on is plain, so these headers would lie. */
 const decodedEncodings = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
@@ -131,18 +135,28 @@ export class ForwardedExchange {
     await this.sendBody(response);
   }
 
+  /** Throws HeadNotSendable when the head does not fit the frame. */
   private sendHead(response: Response): void {
     const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
     const decoded = encoding !== undefined && decodedEncodings.has(encoding);
     const drop = decoded ? new Set(['content-encoding', 'content-length']) : new Set<string>();
-    this.send({
+    this.status = response.status;
+    // Checked here: a frame the cloud's reader refuses would close the whole link.
+    const head = httpResponseFrame.safeParse({
       type: 'http.response',
       streamId: this.frame.streamId,
       status: response.status,
       statusText: response.statusText.slice(0, 256),
       headers: forwardableHeaders(response.headers, drop),
     });
-    this.status = response.status;
+    if (!head.success) {
+      const issue = head.error.issues[0];
+      throw new HeadNotSendable(
+        `${this.url.origin}${this.url.pathname} answered ${response.status} with a head the ` +
+          `tunnel cannot carry: ${issue?.path.join('.')} ${issue?.message}`,
+      );
+    }
+    this.send(head.data);
   }
 
   private async sendBody(response: Response): Promise<void> {
@@ -165,6 +179,10 @@ export class ForwardedExchange {
           `${this.frame.method} ${this.url.origin}${this.url.pathname} got no complete answer ` +
           `within ${this.frame.timeoutMs} ms`,
       });
+      return;
+    }
+    if (error instanceof HeadNotSendable) {
+      this.fail({ code: 'response_not_sendable', message: error.message });
       return;
     }
     this.fail(upstreamFailure(error, this.url));

@@ -4,6 +4,7 @@ import {
   type CloudFrame,
   type FrameLink,
   type FrameOfType,
+  httpRequestFrame,
   StreamInbox,
   StreamPump,
   type WireError,
@@ -66,7 +67,8 @@ export class TunnelExchange {
     if (hasBody && contentLength !== undefined && !this.request.headers.has('content-length')) {
       headers.push(['content-length', String(contentLength)]);
     }
-    this.link.send({
+    // Checked here: a frame the agent's reader refuses would close the whole link.
+    const frame = httpRequestFrame.safeParse({
       type: 'http.request',
       streamId: this.streamId,
       method: this.request.method,
@@ -75,6 +77,17 @@ export class TunnelExchange {
       hasBody,
       timeoutMs: this.options.timeoutMs,
     });
+    if (!frame.success) {
+      const issue = frame.error.issues[0];
+      this.fail({
+        code: 'request_not_sendable',
+        message:
+          `${this.target} cannot go through the tunnel: ${issue?.path.join('.')} ` +
+          `${issue?.message} (URLs up to 8192 characters, 200 headers of up to 8192 each)`,
+      });
+      return;
+    }
+    this.link.send(frame.data);
     if (this.request.body) this.sendBody(this.request.body);
   }
 
