@@ -3,7 +3,7 @@
  * they compare. Asserts nothing about time; the figures are for people.
  *
  *   pnpm bench:tunnel [--jobs 2000] [--rounds 3] [--payload-bytes 64] [--agents 1000]
- *                     [--parts jobs,fetch,fleet]
+ *                     [--fetch-sizes-mib 1,50] [--fetch-rounds 7] [--parts jobs,fetch,fleet]
  *
  * - jobs: the round trip of a no-op job (`noopJob`) from `hub.jobs.enqueue` to the outcome of
  *   `hub.jobs.wait`, through the real cloud (file-backed store: the outbox row, its state
@@ -64,6 +64,21 @@ const flagsSchema = z.object({
     .min(0)
     .max(64 * 1024),
   agents: z.coerce.number().int().min(1).max(10_000),
+  fetchSizesMib: z
+    .string()
+    .transform((text) => text.split(',').map((mib) => Math.round(Number(mib) * 2 ** 20)))
+    .pipe(
+      z
+        .array(
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(1024 * 2 ** 20),
+        )
+        .min(1),
+    ),
+  fetchRounds: z.coerce.number().int().min(1).max(50),
   parts: z
     .string()
     .transform((text) => text.split(','))
@@ -72,8 +87,6 @@ const flagsSchema = z.object({
 type Flags = z.infer<typeof flagsSchema>;
 
 const warmUpCount = 100;
-const fetchSizes = [1024 * 1024, 50 * 1024 * 1024];
-const fetchRounds = 7;
 
 async function main(): Promise<void> {
   const flags = parseFlags();
@@ -99,7 +112,7 @@ async function main(): Promise<void> {
       cleanups.push(() => target.close());
       const link = await startCloudAndAgent(join(dir, 'link'), logger, target, cleanups);
       if (flags.parts.includes('jobs')) await benchJobs(link, flags, cleanups);
-      if (flags.parts.includes('fetch')) await benchFetch(link, target);
+      if (flags.parts.includes('fetch')) await benchFetch(link, target, flags);
     }
     if (flags.parts.includes('fleet')) await benchFleet(join(dir, 'fleet'), flags, cleanups);
   } finally {
@@ -115,10 +128,17 @@ function parseFlags(): Flags {
       rounds: { type: 'string', default: '3' },
       'payload-bytes': { type: 'string', default: '64' },
       agents: { type: 'string', default: '1000' },
+      'fetch-sizes-mib': { type: 'string', default: '1,50' },
+      'fetch-rounds': { type: 'string', default: '7' },
       parts: { type: 'string', default: parts.join(',') },
     },
   });
-  const flags = flagsSchema.safeParse({ ...values, payloadBytes: values['payload-bytes'] });
+  const flags = flagsSchema.safeParse({
+    ...values,
+    payloadBytes: values['payload-bytes'],
+    fetchSizesMib: values['fetch-sizes-mib'],
+    fetchRounds: values['fetch-rounds'],
+  });
   if (!flags.success) {
     const issue = flags.error.issues[0];
     throw new Error(`--${String(issue?.path[0])}: ${issue?.message}`);
@@ -295,14 +315,14 @@ function printJobSummary(rounds: { tunnel: Sample; echo: Sample }[]): void {
 // ---- fetch: tunnelFetch against a direct fetch ----
 
 /** The fetch engineer's measurement (tunnel-fetch.bench.ts), through the real hub and agent. */
-async function benchFetch(link: Link, target: TargetServer): Promise<void> {
+async function benchFetch(link: Link, target: TargetServer, flags: Flags): Promise<void> {
   say(`\nfetch: bodies from ${target.baseUrl}/api/blob, read to the end`);
   const rows = await measureFetchRatio({
     direct: fetch,
     tunnel: link.cloud.hub.fetchVia(link.tenant.tenantId, link.agentId),
     urlFor: (bytes) => `${target.baseUrl}/api/blob?bytes=${bytes}`,
-    sizes: fetchSizes,
-    rounds: fetchRounds,
+    sizes: flags.fetchSizesMib,
+    rounds: flags.fetchRounds,
   });
   say(`\nfetch through the real hub and agent against a direct fetch, median of rounds`);
   say(formatFetchRatio(rows));
