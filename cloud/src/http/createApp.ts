@@ -6,6 +6,7 @@ import { routePath } from 'hono/route';
 import { AppError, toAppError } from '../errors/AppError.ts';
 import type { CloudMetrics } from '../metrics/createMetrics.ts';
 import type { Sealer } from '../secrets/Sealer.ts';
+import { createSot, type SotOptions } from '../sot/createSot.ts';
 import type { Store } from '../store/Store.ts';
 import { withoutQueryParams } from '../store/withoutQueryParams.ts';
 import { TunnelHub } from '../tunnel/TunnelHub.ts';
@@ -14,6 +15,8 @@ import { authenticate } from './authenticate.ts';
 import { addAgentRoutes } from './routes/addAgentRoutes.ts';
 import { addHealthRoutes } from './routes/addHealthRoutes.ts';
 import { addSessionRoutes, type SessionSettings } from './routes/addSessionRoutes.ts';
+import { addSotRoutes } from './routes/addSotRoutes.ts';
+import { addSotWebhookRoute } from './routes/addSotWebhookRoute.ts';
 import { addTenantRoutes } from './routes/addTenantRoutes.ts';
 import { TenantRouter } from './TenantRouter.ts';
 import { verifyCsrf } from './verifyCsrf.ts';
@@ -28,6 +31,8 @@ export interface AppOptions {
   session: Omit<SessionSettings, 'now'>;
   /** False while the service drains for shutdown, so `/readyz` turns away new traffic. */
   accepting: () => boolean;
+  /** Nautobot integrations: fetch through agents, the public URL for webhooks. */
+  sot?: SotOptions;
   /** The tunnel hub the agent routes act through; one on the store (not listening) if absent. */
   hub?: TunnelHub;
 }
@@ -42,6 +47,7 @@ export function createApp(options: AppOptions): {
   app: Hono<AppEnv>;
   tenants: TenantRouter;
   hub: TunnelHub;
+  sot: ReturnType<typeof createSot>;
 } {
   const app = new Hono<AppEnv>();
   const { store, logger, metrics } = options;
@@ -93,6 +99,9 @@ export function createApp(options: AppOptions): {
     options.hub ??
     new TunnelHub({ agents: store.agents(), sealer: options.sealer, logger, now: store.now });
   addAgentRoutes(app, tenants, hub);
+  const sot = createSot({ store, sealer: options.sealer, logger }, options.sot);
+  addSotRoutes(tenants, sot.deps, sot.runner);
+  addSotWebhookRoute(app, sot.deps);
 
   app.notFound((c) => {
     const message = `no route for ${c.req.method} ${c.req.path}`;
@@ -106,5 +115,5 @@ export function createApp(options: AppOptions): {
     }
     return c.json(error.toBody(), error.status);
   });
-  return { app, tenants, hub };
+  return { app, tenants, hub, sot };
 }

@@ -25,8 +25,19 @@ interface RouteFixture {
   foreignBody?: (other: MatrixTenant) => unknown;
 }
 
-/** A tenant fixture plus an enrolled agent with one queued job, for the agent routes. */
-type MatrixTenant = TenantFixture & { agentId: string; jobId: string };
+/**
+ * A tenant fixture plus an enrolled agent with one queued job, for the agent routes, and two
+ * Nautobot integrations (at a closed port): one idle with a mirrored device, one with a queued
+ * sync run.
+ */
+type MatrixTenant = TenantFixture & {
+  agentId: string;
+  jobId: string;
+  integrationId: string;
+  deviceId: string;
+  busyIntegrationId: string;
+  runId: string;
+};
 
 async function addMatrixTenant(
   cloud: TestCloud,
@@ -47,8 +58,54 @@ async function addMatrixTenant(
     deadlineAt: cloud.clock.nowMs + 3_600_000,
   };
   await agents.enqueueJob(t.tenantId, agent.id, job, cliActor);
-  return { ...t, agentId: agent.id, jobId: job.id };
+  return { ...t, agentId: agent.id, jobId: job.id, ...(await addIntegrations(cloud, t)) };
 }
+
+const closedNautobot = 'http://127.0.0.1:9';
+
+async function addIntegrations(cloud: TestCloud, t: TenantFixture) {
+  const sot = cloud.store.tenant(t.tenantId).sot();
+  const settings = {
+    baseUrl: closedNautobot,
+    token: 'matrix0matrix0matrix0matrix0matrix01234',
+    reachableViaAgentId: null,
+    enabled: false,
+    resyncIntervalMs: 900_000,
+  };
+  const idle = await sot.createIntegration({ ...settings, name: 'idle' }, cloud.sealer, cliActor);
+  const busy = await sot.createIntegration({ ...settings, name: 'busy' }, cloud.sealer, cliActor);
+  const run = await sot.queueRun(busy.id, 'full', 'manual', cliActor);
+  const deviceId = randomUUID();
+  await sot.applyWebhookEvent(idle.id, {
+    action: 'upsert',
+    table: 'devices',
+    id: deviceId,
+    eventTimeMs: cloud.clock.nowMs,
+    row: {
+      id: deviceId,
+      lastUpdatedMs: cloud.clock.nowMs,
+      hostname: 'edge-1',
+      vendor: null,
+      model: null,
+      role: null,
+      siteId: null,
+      serial: '',
+      assetTag: null,
+      platform: null,
+      networkDriver: null,
+      status: null,
+      primaryIp4Id: null,
+      primaryIp6Id: null,
+      tags: [],
+      customFields: {},
+    },
+  });
+  return { integrationId: idle.id, deviceId, busyIntegrationId: busy.id, runId: run.id };
+}
+
+const integrationParams = (t: MatrixTenant) => ({ integrationId: t.integrationId });
+const runParams = (t: MatrixTenant) => ({ integrationId: t.busyIntegrationId, runId: t.runId });
+const newIntegration = { name: 'matrix', baseUrl: closedNautobot, token: 'm'.repeat(40) };
 
 const agentParams = (t: MatrixTenant) => ({ agentId: t.agentId });
 
@@ -79,6 +136,30 @@ const fixtures: Record<string, RouteFixture> = {
   'GET /agents/:agentId/jobs': { params: agentParams },
   'GET /jobs/:jobId': { params: (t) => ({ jobId: t.jobId }) },
   'POST /jobs/:jobId/cancel': { params: (t) => ({ jobId: t.jobId }) },
+  'GET /integrations': {},
+  'POST /integrations': {
+    body: newIntegration,
+    foreignBody: (other) => ({ ...newIntegration, reachableViaAgentId: other.agentId }),
+  },
+  'GET /integrations/:integrationId': { params: integrationParams },
+  'PATCH /integrations/:integrationId': { params: integrationParams, body: { name: 'Renamed' } },
+  'DELETE /integrations/:integrationId': { params: integrationParams },
+  'POST /integrations/:integrationId/probe': { params: integrationParams },
+  'POST /integrations/:integrationId/register-webhook': { params: integrationParams },
+  'POST /integrations/:integrationId/sync': { params: integrationParams, body: {} },
+  'GET /integrations/:integrationId/sync-runs': { params: integrationParams },
+  'GET /integrations/:integrationId/sync-runs/:runId': { params: runParams },
+  'POST /integrations/:integrationId/sync-runs/:runId/cancel': { params: runParams },
+  'GET /integrations/:integrationId/devices/:deviceId': {
+    params: (t) => ({ integrationId: t.integrationId, deviceId: t.deviceId }),
+  },
+  'GET /integrations/:integrationId/sites': { params: integrationParams },
+  'GET /integrations/:integrationId/devices': { params: integrationParams },
+  'GET /integrations/:integrationId/interfaces': { params: integrationParams },
+  'GET /integrations/:integrationId/ip-addresses': { params: integrationParams },
+  'GET /integrations/:integrationId/prefixes': { params: integrationParams },
+  'GET /integrations/:integrationId/tags': { params: integrationParams },
+  'GET /integrations/:integrationId/custom-fields': { params: integrationParams },
 };
 
 /**
@@ -91,6 +172,8 @@ const routesOutsideTenants = [
   'GET /api/v1/me',
   'GET /api/v1/tenants',
   'POST /api/v1/agents/enroll',
+  // Nautobot's deliveries: the slug names the integration, the HMAC signature proves the sender.
+  'POST /api/v1/sot/webhooks/:webhookSlug',
 ];
 
 const keyOf = (route: TenantRoute) => `${route.method} ${route.path}`;
@@ -119,7 +202,26 @@ async function snapshot(cloud: TestCloud, t: MatrixTenant) {
     audit: await scope.listAudit({ limit: 500 }),
     agents: await cloud.store.agents().listAgents(t.tenantId),
     jobs: await cloud.store.agents().listJobs(t.tenantId, t.agentId, { limit: 100 }),
+    ...(await integrationsOf(cloud, t)),
   });
+}
+
+/** Integrations with their runs and mirror counts, without ids that differ between fixtures. */
+async function integrationsOf(cloud: TestCloud, t: MatrixTenant) {
+  const sot = cloud.store.tenant(t.tenantId).sot();
+  const integrations = await sot.listIntegrations();
+  const content = [];
+  for (const i of integrations) {
+    const runs = await sot.listRuns(i.id, 100);
+    content.push({
+      name: i.name,
+      status: i.status,
+      enabled: i.enabled,
+      runs: runs.map((run) => [run.state, run.mode, run.trigger]),
+      mirror: await sot.mirrorCounts(i.id),
+    });
+  }
+  return { integrations: content };
 }
 
 describe('tenant isolation matrix', () => {
@@ -334,6 +436,7 @@ async function contentOf(cloud: TestCloud, t: MatrixTenant) {
     audit: (await scope.listAudit({ limit: 500 })).map((event) => event.action),
     agents: agents.map((agent) => [agent.name, agent.revokedAt, agent.rotationRequestedAt]),
     jobs: jobs.map((job) => [job.kind, job.state]),
+    ...(await integrationsOf(cloud, t)),
   };
 }
 

@@ -72,7 +72,7 @@ export async function registerWebhook(
         : await client.request('POST', '/api/extras/webhooks/', { body }),
     );
     const created = existing === undefined;
-    await sot.recordWebhookRegistered(integrationId, { webhookId: saved.id, created }, actor);
+    await sot.recordWebhookRegistration(integrationId, { webhookId: saved.id, created }, actor);
     deps.logger.info(
       { tenantId, integrationId, webhookId: saved.id, created },
       'webhook registered',
@@ -80,6 +80,8 @@ export async function registerWebhook(
     return { registered: true, webhookId: saved.id, created, url };
   } catch (error) {
     if (!isNautobotError(error)) throw error;
+    await sot.recordWebhookRegistration(integrationId, { refusedWith: error.code }, actor);
+    deps.logger.warn({ tenantId, integrationId, code: error.code }, 'webhook registration refused');
     return { registered: false, code: error.code, message: error.message, url };
   }
 }

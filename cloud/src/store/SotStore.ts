@@ -231,15 +231,17 @@ export class SotStore {
     return this.getIntegration(integrationId);
   }
 
-  /** Records that Nautobot now holds a webhook pointing at this integration. */
-  async recordWebhookRegistered(
+  /** Records an attempt to register the webhook in Nautobot, whether Nautobot took it or not. */
+  async recordWebhookRegistration(
     integrationId: string,
-    detail: { webhookId: string; created: boolean },
+    detail: { webhookId: string; created: boolean } | { refusedWith: string },
     actor: Actor,
   ): Promise<void> {
+    const action =
+      'refusedWith' in detail ? 'integration.webhook_refused' : 'integration.webhook_registered';
     this.db.transaction((tx) => {
       this.requireIntegration(tx, integrationId);
-      this.audit(tx, actor, 'integration.webhook_registered', integrationId, detail);
+      this.audit(tx, actor, action, integrationId, detail);
     });
   }
 
