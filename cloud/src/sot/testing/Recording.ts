@@ -93,9 +93,19 @@ async function record(
  * A fetch that answers from a recording, by method, path and query; a request that was not
  * recorded fails the test with its name, so a replay never silently invents an answer.
  */
-export function replayFetch(recording: Recording, options: { failOn?: string } = {}) {
+export function replayFetch(
+  recording: Recording,
+  options: { failOn?: string; anyQueryFor?: string[] } = {},
+) {
   const answers = new Map<string, Exchange>();
   for (const exchange of recording.exchanges) answers.set(exchange.request, exchange);
+  // For paths in `anyQueryFor`, a request with another query gets the recorded answer of the
+  // same method and path (a lookup by a name that differs per test run, say).
+  const byPath = new Map<string, Exchange>();
+  for (const exchange of recording.exchanges) {
+    const path = exchange.request.split('?')[0] ?? '';
+    if (options.anyQueryFor?.some((p) => path.endsWith(p))) byPath.set(path, exchange);
+  }
   const requests: string[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -106,7 +116,7 @@ export function replayFetch(recording: Recording, options: { failOn?: string } =
         cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
       });
     }
-    const exchange = answers.get(key);
+    const exchange = answers.get(key) ?? byPath.get(key.split('?')[0] ?? '');
     if (!exchange) throw new Error(`no recorded answer for ${key}`);
     return new Response(exchange.status === 204 ? null : exchange.body, {
       status: exchange.status,

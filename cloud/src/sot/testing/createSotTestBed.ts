@@ -29,14 +29,14 @@ export interface SotTestBed {
  */
 export async function createSotTestBed(
   recording = 'readWrite.json',
-  options: { failOn?: string; slug?: string; cloud?: TestCloud } = {},
+  options: { failOn?: string; slug?: string; cloud?: TestCloud; anyQueryFor?: string[] } = {},
 ): Promise<SotTestBed> {
   const cloud = options.cloud ?? createTestCloud();
   const tenant = await addTenantFixture(cloud, options.slug ?? 'acme', { withPasswords: false });
-  const replay = replayFetch(
-    readRecording(recording),
-    options.failOn === undefined ? {} : { failOn: options.failOn },
-  );
+  const replay = replayFetch(readRecording(recording), {
+    ...(options.failOn !== undefined && { failOn: options.failOn }),
+    ...(options.anyQueryFor !== undefined && { anyQueryFor: options.anyQueryFor }),
+  });
   const deps: SotDeps = {
     store: cloud.store,
     sealer: cloud.sealer,
