@@ -619,6 +619,28 @@ export class AgentStore {
       .map(toJob);
   }
 
+  /**
+   * Jobs of the agent cancelled or timed out at or after `sinceMs`: those the agent may still
+   * hold without having heard `job.cancel`, because it was offline when they ended.
+   */
+  async jobsEndedSince(tenantId: string, agentId: string, sinceMs: number): Promise<JobRecord[]> {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.tenantId, tenantId),
+          eq(jobs.agentId, agentId),
+          inArray(jobs.state, ['cancelled', 'timed_out']),
+          sql`${jobs.updatedAt} >= ${sinceMs}`,
+        ),
+      )
+      .orderBy(asc(jobs.seq))
+      .limit(maxUnfinishedJobsPerAgent)
+      .all()
+      .map(toJob);
+  }
+
   /** Unfinished jobs whose deadline has passed, across tenants, for the hub's deadline sweep. */
   async overdueJobs(nowMs: number, limit: number): Promise<JobRecord[]> {
     return this.db

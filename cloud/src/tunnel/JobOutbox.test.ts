@@ -9,6 +9,13 @@ import {
   type TunnelTestTenant,
 } from './testing/startTunnelTestCloud.ts';
 
+/** A round trip the hub answers, so every frame it sent before has arrived. */
+async function settlePing(raw: RawAgent): Promise<void> {
+  const pongs = raw.all('pong').length;
+  raw.send({ type: 'ping', sentAtMs: 1 });
+  await raw.next('pong', pongs);
+}
+
 const pushJob = defineJobKind({
   kind: 'test.push',
   params: z.object({ device: z.string(), lines: z.array(z.string()) }),
@@ -182,6 +189,21 @@ describe('jobs over the tunnel', () => {
     raw.send({ type: 'ping', sentAtMs: 1 });
     await raw.next('pong');
     expect(await hub.jobs.get(acme.id, jobId)).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('tells a reconnecting agent to stop a job cancelled while it was offline', async () => {
+    const hub = test.cloud.hub;
+    const first = await connect();
+    const { jobId } = await hub.jobs.enqueue(acme.id, agent.agentId, noopJob, {});
+    await first.next('job');
+    await first.cut();
+    await expect.poll(() => hub.connectionIn(acme.id, agent.agentId)).toBeUndefined();
+    await hub.jobs.cancel(acme.id, jobId);
+
+    const second = await connect();
+    expect(await second.next('job.cancel')).toMatchObject({ jobId, reason: 'cancelled' });
+    await settlePing(second);
+    expect(second.all('job').map((frame) => frame.job.id)).not.toContain(jobId);
   });
 
   it("ignores a result sent by another agent for this agent's job", async () => {

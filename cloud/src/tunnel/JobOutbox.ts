@@ -184,11 +184,20 @@ export class JobOutbox {
   }
 
   /**
-   * Sends every job of the agent without an outcome, in seq order: at connect, jobs delivered
-   * before are sent again, and the agent's journal answers those it already finished.
+   * At connect: first `job.cancel` for every job cancelled or timed out since the agent was
+   * last heard from (it could not hear those cancels), then every job without an outcome in
+   * seq order; jobs delivered before are sent again and the agent's journal answers those it
+   * already finished.
    */
-  async deliverPending(connection: AgentConnection): Promise<number> {
+  async deliverPending(connection: AgentConnection, lastSeenAtMs: number | null): Promise<number> {
     const { tenantId, agentId } = connection.identity;
+    if (lastSeenAtMs !== null) {
+      const ended = await this.options.agents.jobsEndedSince(tenantId, agentId, lastSeenAtMs);
+      for (const job of ended) {
+        const reason = job.state === 'timed_out' ? 'deadline passed' : 'cancelled';
+        connection.send({ type: 'job.cancel', jobId: job.id, reason });
+      }
+    }
     const pending = await this.options.agents.unfinishedJobs(tenantId, agentId);
     for (const job of pending) await this.deliver(connection, job);
     if (pending.length > 0) {

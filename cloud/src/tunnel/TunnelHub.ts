@@ -87,6 +87,10 @@ export class TunnelHub {
     this.settings = { ...defaultTunnelSettings, ...options.settings };
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    // Known shortcoming: ws refuses a single message above maxPayload itself, before the
+    // FrameReader sees it, and closes with the standard 1009 (message too big), not the
+    // protocol's frame_too_large 4413; 4413 comes only from chunks that reassemble too large.
+    // Raising maxPayload to let the reader answer would buffer larger messages in memory.
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
@@ -447,7 +451,7 @@ export class TunnelHub {
         this.log.info({ tenantId, agentId, keyId, retired }, 'old agent key retired');
       await this.sendHttpTargets(connection);
       if (agent.rotationRequestedAt !== null) connection.send({ type: 'key.rotate.request' });
-      await this.jobs.deliverPending(connection);
+      await this.jobs.deliverPending(connection, agent.lastSeenAt);
     } catch (error) {
       this.log.error({ err: error, tenantId, agentId }, 'setting up the agent connection failed');
       connection.close('internal_error', 'the cloud failed while setting up the connection');
