@@ -23,9 +23,14 @@ const maxStreamId = 0xffff_ffff;
  * `http.request` stream and resolves with a real Response whose body streams from the agent.
  * The link's owner passes it the agent's frames and stream data and tells it when the link is gone.
  *
- * Known shortcoming: a deadline set with `AbortSignal.timeout()` cannot be read from the signal,
- * so the agent is always given `defaultTimeoutMs`; the caller's signal still cancels the stream
- * from this side when it fires.
+ * Known shortcomings:
+ * - A deadline set with `AbortSignal.timeout()` cannot be read from the signal, so the agent is
+ *   always given `defaultTimeoutMs`; the caller's signal still cancels the stream from this side
+ *   when it fires.
+ * - There is no deadline on this side: an agent that stays connected but never answers holds
+ *   the request until the caller's signal fires or the link is dropped as a dead peer.
+ * - A stream's slot is freed when the answer has fully arrived, so a caller that never reads or
+ *   cancels a body keeps its slot (as an unread body keeps a pooled connection in undici).
  */
 export class TunnelHttpClient implements FrameHandler<AgentFrame> {
   readonly fetch: typeof fetch;
