@@ -18,7 +18,7 @@ export function nodeFetch(settings: {
   return (url, init) =>
     new Promise<Response>((resolve, reject) => {
       const target = new URL(url);
-      const { agent, ca } = outboundOptions(target, settings);
+      const { agent, ca, checkServerIdentity } = outboundOptions(target, settings);
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const request = send(target, {
         method: init.method,
@@ -26,6 +26,7 @@ export function nodeFetch(settings: {
         timeout: settings.timeoutMs ?? 30_000,
         ...(agent ? { agent } : {}),
         ...(ca ? { ca } : {}),
+        ...(checkServerIdentity ? { checkServerIdentity } : {}),
       });
       request.on('timeout', () =>
         request.destroy(

@@ -1,4 +1,5 @@
 import type { Agent } from 'node:http';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { loadCaBundle } from './loadCaBundle.ts';
 import { proxyForUrl } from './proxyForUrl.ts';
@@ -9,6 +10,7 @@ export interface OutboundOptions {
   ca?: string[];
   /** The proxy in use, without credentials, for logs. */
   proxy?: string;
+  checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
 }
 
 export function outboundOptions(
@@ -23,6 +25,10 @@ export function outboundOptions(
     // passes `ca` on to the TLS handshake with the target it opens inside the tunnel.
     options.agent = new HttpsProxyAgent(proxy, options.ca ? { ca: options.ca } : {});
     options.proxy = `${proxy.protocol}//${proxy.host}`;
+    // https-proxy-agent drops `host` before the TLS handshake inside the tunnel, so for an IP
+    // target Node would check the certificate against "localhost": check the real name.
+    options.checkServerIdentity = (_host, cert) =>
+      checkServerIdentity(target.hostname.replace(/^\[|\]$/g, ''), cert);
   }
   return options;
 }

@@ -109,13 +109,14 @@ export class TunnelClient {
     const url = tunnelUrl(identity.current().cloudUrl);
     let ws: WebSocket;
     try {
-      const { agent, ca } = outboundOptions(url, this.options);
+      const { agent, ca, checkServerIdentity } = outboundOptions(url, this.options);
       ws = new WebSocket(url, {
         perMessageDeflate: false,
         maxPayload: maxFrameBytes,
         handshakeTimeout: parameters.upgradeTimeoutMs,
         ...(agent ? { agent } : {}),
         ...(ca ? { ca } : {}),
+        ...(checkServerIdentity ? { checkServerIdentity } : {}),
       });
     } catch (error) {
       logger.error({ err: error, url: url.href }, 'cannot dial the cloud');
