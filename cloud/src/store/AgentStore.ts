@@ -231,7 +231,8 @@ export class AgentStore {
     const pair = generateSigningKeyPair();
     const now = this.now();
     this.db.transaction((tx) => {
-      tx.insert(tenantSigningKeys)
+      const inserted = tx
+        .insert(tenantSigningKeys)
         .values({
           tenantId,
           publicKey: pair.publicKey,
@@ -240,6 +241,8 @@ export class AgentStore {
         })
         .onConflictDoNothing()
         .run();
+      // Another caller made it first: theirs is the key, and theirs the audit event.
+      if (inserted.changes === 0) return;
       appendAudit(
         tx,
         systemActor,

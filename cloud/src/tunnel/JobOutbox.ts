@@ -144,26 +144,34 @@ export class JobOutbox {
     jobId: string,
     options: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void } = {},
   ): Promise<JobOutcome> {
-    const job = await this.get(tenantId, jobId);
-    if (job.outcome !== null) return jobOutcomeSchema.parse(job.outcome);
     options.signal?.throwIfAborted();
-
+    // The waiter is registered before the job is read, so an outcome stored in between is
+    // seen either by the read or by the waiter.
     return new Promise<JobOutcome>((resolve, reject) => {
       const set = this.waiters.get(jobId) ?? new Set<Waiter>();
       this.waiters.set(jobId, set);
-      const onAbort = () => {
+      let settled = false;
+      const settle = (finish: () => void) => {
+        if (settled) return;
+        settled = true;
         set.delete(waiter);
-        reject(options.signal?.reason);
+        if (set.size === 0 && this.waiters.get(jobId) === set) this.waiters.delete(jobId);
+        options.signal?.removeEventListener('abort', onAbort);
+        finish();
       };
+      const onAbort = () => settle(() => reject(options.signal?.reason));
       const waiter: Waiter = {
-        resolve: (outcome) => {
-          options.signal?.removeEventListener('abort', onAbort);
-          resolve(outcome);
-        },
+        resolve: (outcome) => settle(() => resolve(outcome)),
         onProgress: options.onProgress,
       };
       set.add(waiter);
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.get(tenantId, jobId).then(
+        (job) => {
+          if (job.outcome !== null) waiter.resolve(jobOutcomeSchema.parse(job.outcome));
+        },
+        (error: unknown) => settle(() => reject(error)),
+      );
     });
   }
 
@@ -262,6 +270,8 @@ export class JobOutbox {
             (error: unknown) => this.log.error({ err: error }, 'job deadline sweep failed'),
           );
         }, delayMs);
+        // The server keeps the process alive; this timer alone should not.
+        this.deadlineTimer.unref();
       },
       (error: unknown) => this.log.error({ err: error }, 'reading the next job deadline failed'),
     );

@@ -412,6 +412,11 @@ export class TunnelHub {
     const previous = this.connections.get(agent.id);
     this.connections.set(agent.id, connection);
     previous?.close('replaced', `agent connected again (connection ${context.connectionId})`);
+    // A revocation that landed while the auth was checked found no connection to close.
+    if ((await this.agents.getAgent(agent.tenantId, agent.id)).revokedAt !== null) {
+      connection.close('revoked', 'the agent was revoked during its handshake');
+      return { ok: true, connection };
+    }
 
     await this.agents.markConnected(agent.tenantId, agent.id, {
       address: context.address,
@@ -449,7 +454,10 @@ export class TunnelHub {
       const retired = await this.agents.retireKeysOlderThan(tenantId, agentId, keyId);
       if (retired > 0)
         this.log.info({ tenantId, agentId, keyId, retired }, 'old agent key retired');
-      await this.sendHttpTargets(connection);
+      await this.sendHttpTargets(connection).catch((error: unknown) => {
+        // Without targets the agent forwards no HTTP; jobs and the link itself still work.
+        this.log.error({ err: error, tenantId, agentId }, 'sending HTTP targets failed');
+      });
       if (agent.rotationRequestedAt !== null) connection.send({ type: 'key.rotate.request' });
       await this.jobs.deliverPending(connection, agent.lastSeenAt);
     } catch (error) {
