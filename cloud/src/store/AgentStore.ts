@@ -509,6 +509,9 @@ export class AgentStore {
   // ---- the job outbox ----
 
   /**
+   * Known shortcoming: finished jobs are kept forever; nothing prunes them yet, so the jobs
+   * table grows with every job run. Queries use indexes that keep this cheap, but the file grows.
+   *
    * Adds a job to the agent's outbox with the next seq. Refused when the agent is revoked or
    * already has `maxUnfinishedJobsPerAgent` unfinished jobs.
    */
@@ -519,7 +522,7 @@ export class AgentStore {
     actor: Actor,
   ): Promise<JobRecord> {
     const now = this.now();
-    this.db.transaction((tx) => {
+    const row = this.db.transaction((tx) => {
       const agent = tx
         .select()
         .from(agents)
@@ -532,7 +535,13 @@ export class AgentStore {
       const unfinished = tx
         .select({ n: count() })
         .from(jobs)
-        .where(and(eq(jobs.agentId, agentId), inArray(jobs.state, [...unfinishedJobStates])))
+        .where(
+          and(
+            eq(jobs.tenantId, tenantId),
+            eq(jobs.agentId, agentId),
+            inArray(jobs.state, [...unfinishedJobStates]),
+          ),
+        )
         .get();
       if ((unfinished?.n ?? 0) >= maxUnfinishedJobsPerAgent) {
         throw new AppError(
@@ -546,7 +555,8 @@ export class AgentStore {
         .from(jobs)
         .where(eq(jobs.agentId, agentId))
         .get();
-      tx.insert(jobs)
+      const inserted = tx
+        .insert(jobs)
         .values({
           id: job.id,
           tenantId,
@@ -561,7 +571,8 @@ export class AgentStore {
           deadlineAt: job.deadlineAt,
           updatedAt: now,
         })
-        .run();
+        .returning()
+        .get();
       appendAudit(
         tx,
         actor,
@@ -574,8 +585,9 @@ export class AgentStore {
         },
         now,
       );
+      return inserted;
     });
-    return this.getJob(tenantId, job.id);
+    return toJob(row);
   }
 
   async getJob(tenantId: string, jobId: string): Promise<JobRecord> {
@@ -736,7 +748,7 @@ export class AgentStore {
     actor: Actor = systemActor,
   ): Promise<JobRecord | undefined> {
     const now = this.now();
-    const changed = this.db.transaction((tx) => {
+    const row = this.db.transaction((tx) => {
       const byAgent = finish.agentId === undefined ? undefined : eq(jobs.agentId, finish.agentId);
       const result = tx
         .update(jobs)
@@ -749,8 +761,9 @@ export class AgentStore {
             inArray(jobs.state, [...unfinishedJobStates]),
           ),
         )
-        .run();
-      if (result.changes === 0) return false;
+        .returning()
+        .get();
+      if (!result) return undefined;
       appendAudit(
         tx,
         actor,
@@ -762,9 +775,9 @@ export class AgentStore {
         },
         now,
       );
-      return true;
+      return result;
     });
-    return changed ? this.getJob(tenantId, jobId) : undefined;
+    return row && toJob(row);
   }
 
   /** Unfinished jobs by state over all tenants, for the metrics gauge. */
