@@ -158,7 +158,13 @@ function toParams(job: JobRecord) {
 
 /** The journal is our own file, but it is read back from disk: checked like any input. */
 function parseOutcome(text: string | null): JobOutcome {
-  const parsed = jobOutcomeSchema.safeParse(text === null ? undefined : JSON.parse(text));
+  let json: unknown;
+  try {
+    json = text === null ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = jobOutcomeSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   return {
     ok: false,
