@@ -16,13 +16,15 @@ import { z } from 'zod';
 import { addTenantAdmin, type TenantAdmin } from '../support/addTenantAdmin.ts';
 import { ChaosProxy } from '../support/ChaosProxy.ts';
 import { createEnrollmentToken } from '../support/createEnrollmentToken.ts';
+import { MeasuredServer } from '../support/MeasuredServer.ts';
 import { startCloudAt } from '../support/startCloudAt.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /**
  * The tunnel end to end, as an operator meets it: a real cloud, agents enrolled through the
  * real HTTP route and `enrollAgent`, jobs, revocation, read-only mode, and a cloud that stops
- * and comes back on the same port and data.
+ * and comes back as another process on the same port and data. The last test leaves the
+ * in-process cloud stopped.
  */
 const cloudSettings = {
   pingIntervalMs: 200,
@@ -130,9 +132,11 @@ describe('the tunnel end to end', () => {
       const { agent, enrolled } = await enrollAndStart('revoked', { cloudUrl: proxy.url() });
       await agent.whenConnected();
       const accepted = proxy.stats().accepted;
+      const [live] = proxy.connections();
 
       const revoked = await api('POST', `/agents/${enrolled.agentId}/revoke`);
       expect(revoked.status).toBe(200);
+      await live?.closed;
       // A third attempt begins only after the second has ended: neither was let in.
       await waitFor('three attempts after the revocation', () => {
         return proxy.stats().accepted >= accepted + 3;
@@ -181,7 +185,7 @@ describe('the tunnel end to end', () => {
     expect(pushes.filter((line) => line === 'ntp server 192.0.2.1')).toHaveLength(1);
   });
 
-  it('drains agents when the cloud stops; they come back to a new cloud on the same port', async () => {
+  it('drains agents when the cloud stops; they come back to a new cloud process on the same port', async () => {
     const { agent, enrolled } = await enrollAndStart('drained');
     await agent.whenConnected();
     const port = Number(new URL(cloud.url).port);
@@ -190,16 +194,21 @@ describe('the tunnel end to end', () => {
     await cloud.stop();
     await waitFor('the agent to see the link end', () => !agent.status().connected);
     expect(agent.status().lastDisconnect?.reason).toBe('going_away');
-    cloud = await startCloudAt(cloudDir, logger, { tunnel, port });
-    await waitFor('the agent to reach the new cloud', () => agent.status().connected);
+    const next = await MeasuredServer.start('cloud', {
+      PLUMBLINE_DATA_DIR: cloudDir,
+      PLUMBLINE_PORT: String(port),
+      PLUMBLINE_LOG_LEVEL: 'warn',
+    });
+    try {
+      await waitFor('the agent to reach the new cloud process', () => agent.status().connected);
 
-    expect(agent.status().reconnects).toBeGreaterThan(reconnects);
-    const { jobId } = await cloud.hub.jobs.enqueue(tenant.tenantId, enrolled.agentId, noopJob, {
-      payload: 'after the restart',
-    });
-    expect(await cloud.hub.jobs.wait(tenant.tenantId, jobId)).toEqual({
-      ok: true,
-      result: { payload: 'after the restart' },
-    });
+      expect(next.pid).not.toBe(process.pid);
+      expect(agent.status().reconnects).toBeGreaterThan(reconnects);
+      expect(await next.runNoopJob(tenant.tenantId, enrolled.agentId, 'after the restart')).toEqual(
+        { ok: true, result: { payload: 'after the restart' } },
+      );
+    } finally {
+      await next.stop();
+    }
   });
 });

@@ -1,10 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { type JobOutcome, jobOutcomeSchema } from '@plumbline/proto';
 import { z } from 'zod';
 import { type ProcessMemory, processMemorySchema } from './processMemory.ts';
 
 const childMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), url: z.string(), pid: z.number() }),
   z.object({ type: z.literal('memory'), memory: processMemorySchema }),
+  z.object({ type: z.literal('job-outcome'), outcome: jobOutcomeSchema }),
   z.object({ type: z.literal('failed'), message: z.string() }),
 ]);
 type ChildMessage = z.infer<typeof childMessageSchema>;
@@ -65,12 +67,27 @@ export class MeasuredServer {
   }
 
   memory(): Promise<ProcessMemory> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push((message) => {
-        if (message.type === 'memory') resolve(message.memory);
-        else reject(new Error(`expected memory from the server process, got ${message.type}`));
-      });
-      this.child.send({ type: 'memory' });
+    return this.ask({ type: 'memory' }).then((message) => {
+      if (message.type === 'memory') return message.memory;
+      throw new Error(`expected memory from the server process, got ${JSON.stringify(message)}`);
+    });
+  }
+
+  /** The cloud process enqueues a no-op job to the agent and answers its outcome. */
+  runNoopJob(tenantId: string, agentId: string, payload: string): Promise<JobOutcome> {
+    return this.ask({ type: 'noop-job', tenantId, agentId, payload }).then((message) => {
+      if (message.type === 'job-outcome') return message.outcome;
+      throw new Error(
+        `expected a job outcome from the cloud process, got ${JSON.stringify(message)}`,
+      );
+    });
+  }
+
+  /** Answers are matched to requests by order: ask one thing at a time. */
+  private ask(request: object): Promise<ChildMessage> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.child.send(request);
     });
   }
 
