@@ -9,7 +9,8 @@ export type AgentErrorCode =
   | 'tls_failed'
   | 'enroll_failed'
   | 'ca_file_invalid'
-  | 'proxy_invalid';
+  | 'proxy_invalid'
+  | 'health_port_unavailable';
 
 export class AgentError extends Error {
   readonly code: AgentErrorCode;

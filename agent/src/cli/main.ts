@@ -27,6 +27,7 @@ const configurationCodes = new Set<AgentErrorCode>([
   'ca_file_invalid',
   'proxy_invalid',
   'bad_cloud_url',
+  'health_port_unavailable',
 ]);
 
 const err = (line: string) => process.stderr.write(`${line}\n`);

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { AgentError } from '../AgentError.ts';
 import type { AgentStatus } from '../AgentStatus.ts';
 
 export interface HealthServer {
@@ -60,9 +61,18 @@ export async function startHealthServer(options: {
 
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) =>
+      reject(
+        new AgentError(
+          'health_port_unavailable',
+          `cannot serve /healthz on ${host}:${port} (${error.code ?? error.message}); ` +
+            'pick another --health-port, or --no-health',
+          { cause: error },
+        ),
+      );
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });

@@ -37,8 +37,11 @@ interface ActiveJob {
   deadline: TimerHandle;
   /** Set once an outcome is decided (or the job was abandoned at stop): later ones are ignored. */
   settled: boolean;
+  lastProgressAtMs: number;
   logger: Logger;
 }
+
+const progressIntervalMs = 250;
 
 export interface JobStats {
   queued: number;
@@ -262,6 +265,10 @@ export class JobRunner {
     return undefined;
   }
 
+  /**
+   * SHORTCOMING: the queue is not bounded here; the cloud's outbox decides how many jobs are
+   * in flight to one agent. A cloud that sent without limit would grow this agent's memory.
+   */
   private enqueue(
     envelope: JobEnvelope,
     record: JobRecord,
@@ -279,6 +286,7 @@ export class JobRunner {
       controller: new AbortController(),
       deadline: undefined,
       settled: false,
+      lastProgressAtMs: Number.NEGATIVE_INFINITY,
       logger,
     };
     job.deadline = timers.setTimeout(() => this.timeOut(job), envelope.timeoutMs);
@@ -311,6 +319,12 @@ export class JobRunner {
       logger: job.logger,
       progress: (done: number, total?: number, message?: string) => {
         if (job.settled) return;
+        // At most one frame per progressIntervalMs, but always the last step, so a handler
+        // that reports every device of thousands does not flood the link.
+        const nowMs = timers.now();
+        const last = done === total;
+        if (!last && nowMs - job.lastProgressAtMs < progressIntervalMs) return;
+        job.lastProgressAtMs = nowMs;
         this.send({
           type: 'job.progress',
           jobId: job.record.jobId,
@@ -371,6 +385,11 @@ export class JobRunner {
     this.release(job);
   }
 
+  /**
+   * Frees the job's slot. SHORTCOMING: a handler that ignores its aborted signal keeps running
+   * after a cancel or deadline, outside the concurrency limit, until it returns on its own; its
+   * late result is dropped. Handlers must honour `signal` (the drivers do).
+   */
   private release(job: ActiveJob): void {
     job.settled = true;
     this.options.timers.clearTimeout(job.deadline);

@@ -11,6 +11,8 @@ import { refusalAdvice } from './refusalAdvice.ts';
 import { TunnelLink } from './TunnelLink.ts';
 import type { TunnelParameters } from './TunnelParameters.ts';
 
+const tcpKeepAliveMs = 30_000;
+
 export interface TunnelClientOptions {
   identity: IdentityStore;
   readOnly: boolean;
@@ -48,7 +50,7 @@ export class TunnelClient {
   private lastEnd: LinkStatus['lastEnd'];
   private retryTimer: TimerHandle | undefined;
   private nextAttemptAtMs: number | undefined;
-  private connectedWaiters: Array<() => void> = [];
+  private connectedWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private stopping = false;
 
   constructor(options: TunnelClientOptions) {
@@ -66,10 +68,11 @@ export class TunnelClient {
     this.dial();
   }
 
-  /** Settles once a link is authenticated (at once if one is). */
+  /** Settles once a link is authenticated (at once if one is); fails if the agent stops first. */
   whenConnected(): Promise<void> {
     if (this.phase === 'connected') return Promise.resolve();
-    return new Promise((resolve) => this.connectedWaiters.push(resolve));
+    if (this.stopping) return Promise.reject(new Error('the agent stopped before it connected'));
+    return new Promise((resolve, reject) => this.connectedWaiters.push({ resolve, reject }));
   }
 
   /** The authenticated link, if there is one now. */
@@ -94,6 +97,9 @@ export class TunnelClient {
   /** Closes the link with agent_stopping and dials no more. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const waiter of this.connectedWaiters.splice(0)) {
+      waiter.reject(new Error('the agent stopped before it connected'));
+    }
     if (this.retryTimer !== undefined) this.options.timers.clearTimeout(this.retryTimer);
     this.setPhase('stopped');
     const link = this.link;
@@ -125,6 +131,8 @@ export class TunnelClient {
     }
     this.setPhase('connecting');
     ws.once('open', () => this.setPhase('handshake'));
+    // Below the 30 s idle timeout of common NATs; pings cover the rest.
+    ws.once('upgrade', (response) => response.socket.setKeepAlive(true, tcpKeepAliveMs));
     const link = new TunnelLink(ws, {
       identity,
       readOnly: this.options.readOnly,
@@ -145,9 +153,7 @@ export class TunnelClient {
       { connectionId: link.connectionId, version: link.version, clockOffsetMs: link.clockOffsetMs },
       'tunnel up: authenticated with the cloud',
     );
-    const waiters = this.connectedWaiters;
-    this.connectedWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const waiter of this.connectedWaiters.splice(0)) waiter.resolve();
   }
 
   private onEnded(link: TunnelLink, end: LinkEnd): void {
