@@ -162,7 +162,9 @@ export class TunnelLink implements FrameLink<AgentFrame> {
         this.refuse('bad_frame', 'stream data arrived before welcome');
         return;
       }
-      for (const handler of this.handlers) handler.handleData(read.streamId, read.bytes);
+      this.guard('stream data', () => {
+        for (const handler of this.handlers) handler.handleData(read.streamId, read.bytes);
+      });
       return;
     }
     if (this.state === 'authenticated') this.onAuthenticatedFrame(read.frame);
@@ -195,7 +197,10 @@ export class TunnelLink implements FrameLink<AgentFrame> {
     this.deadPeerMs = frame.deadPeerMs;
     this.state = 'authenticated';
     this.authenticatedAtMs = this.options.timers.now();
-    this.handlers = this.options.handlers(this);
+    const made = this.guard('making the link handlers', () => {
+      this.handlers = this.options.handlers(this);
+    });
+    if (!made) return;
     this.schedulePing();
     this.options.onAuthenticated(this);
   }
@@ -250,6 +255,9 @@ export class TunnelLink implements FrameLink<AgentFrame> {
         this.rttMs = Math.max(0, this.lastPongAtMs - frame.pingSentAtMs);
         return;
       case 'goaway':
+        // SHORTCOMING: break-before-make. The link closes now and the next opens after the
+        // delay, so jobs sent in between wait for it; tunnels.md suggests opening the new
+        // socket before closing the old one.
         this.reconnectInMs = frame.reconnectInMs;
         this.logger.info(
           { reconnectInMs: frame.reconnectInMs, cloudReason: frame.reason },
@@ -262,8 +270,27 @@ export class TunnelLink implements FrameLink<AgentFrame> {
         this.refuse('bad_frame', `${frame.type} arrived after the handshake`);
         return;
     }
-    for (const handler of this.handlers) if (handler.handleFrame(frame)) return;
+    let taken = false;
+    this.guard(`a ${frame.type} frame`, () => {
+      taken = this.handlers.some((handler) => handler.handleFrame(frame));
+    });
+    if (taken || this.local !== undefined) return;
     this.logger.warn({ frameType: frame.type }, 'no handler took a frame from the cloud; ignored');
+  }
+
+  /**
+   * Runs feature code called from a socket event: a throw there would end the process, so it
+   * is logged and the link closed with internal_error instead (the client dials again).
+   */
+  private guard(what: string, run: () => void): boolean {
+    try {
+      run();
+      return true;
+    } catch (error) {
+      this.logger.error({ err: error }, `a feature failed on ${what}: closing the link`);
+      this.close('internal_error', `a feature failed on ${what}`);
+      return false;
+    }
   }
 
   private refuse(reason: CloseReason, detail: string): void {
