@@ -1,22 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@plumbline/log';
 import {
   type AgentFrame,
-  agentFrameSchema,
-  type CloseReason,
-  type CloudFrame,
   closeReasons,
   type EnrollRequest,
   type EnrollResponse,
-  encodeFrame,
   type FrameOfType,
-  FrameReader,
   type JobKind,
   maxFrameBytes,
   type RotationPayload,
-  supportedProtocolVersions,
   tunnelPath,
   verifyPayload,
 } from '@plumbline/proto';
@@ -31,6 +24,7 @@ import { createTunnelMetrics, type TunnelMetrics } from './createTunnelMetrics.t
 import { httpTargetsFrame } from './http/httpTargetsFrame.ts';
 import { TunnelHttpClient } from './http/TunnelHttpClient.ts';
 import { JobOutbox } from './JobOutbox.ts';
+import { type HandshakeContext, type HandshakeDecision, runHandshake } from './runHandshake.ts';
 import { TunnelError } from './TunnelError.ts';
 import { defaultTunnelSettings, type TunnelSettings } from './TunnelSettings.ts';
 import { type AuthFrame, verifyAuth } from './verifyAuth.ts';
@@ -290,92 +284,24 @@ export class TunnelHub {
   }
 
   private handshake(ws: WebSocket, address: string | null): void {
-    const connectionId = randomUUID();
-    const challenge = randomBytes(32).toString('base64');
-    const reader = new FrameReader(agentFrameSchema);
-    const log = this.log.child({ connectionId, address });
     this.pending.add(ws);
-    let phase: 'hello' | 'verifying' | 'done' = 'hello';
-    let connection: AgentConnection | undefined;
-    const queued: [Buffer, boolean][] = [];
-
-    const refuse = (reason: CloseReason, message: string) => {
-      if (phase === 'done') return;
-      phase = 'done';
-      clearTimeout(timeout);
-      this.pending.delete(ws);
-      this.metrics?.handshakeRefusals.inc({ reason });
-      log.warn({ reason, message }, 'tunnel handshake refused');
-      ws.close(closeReasons[reason], reason);
-      setTimeout(() => ws.terminate(), 1000).unref();
-    };
-    const timeout = setTimeout(
-      () => refuse('auth_timeout', `no auth within ${this.settings.handshakeTimeoutMs} ms`),
-      this.settings.handshakeTimeoutMs,
-    );
-
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (connection) return connection.receive(data, isBinary);
-      if (phase === 'verifying') {
-        queued.push([data, isBinary]);
-        return;
-      }
-      if (phase === 'done') return;
-      const read = reader.read(data, isBinary);
-      if (read.kind === 'pending') return;
-      if (read.kind === 'error') return refuse(read.reason, read.message);
-      if (read.kind === 'data' || read.frame.type !== 'auth') {
-        const what = read.kind === 'data' ? 'stream data' : `a ${read.frame.type} frame`;
-        return refuse('not_authenticated', `${what} before auth`);
-      }
-      phase = 'verifying';
-      this.authenticate(ws, read.frame, { challenge, connectionId, address, reader }).then(
-        (accepted) => {
-          if (phase !== 'verifying') return;
-          if (!accepted.ok) return refuse(accepted.reason, accepted.message);
-          phase = 'done';
-          clearTimeout(timeout);
-          this.pending.delete(ws);
-          connection = accepted.connection;
-          for (const [message, binary] of queued.splice(0)) connection.receive(message, binary);
-        },
-        (error: unknown) => {
-          log.error({ err: error }, 'tunnel handshake failed');
-          refuse('internal_error', 'the cloud failed while checking the auth');
-        },
-      );
+    runHandshake({
+      ws,
+      address,
+      timeoutMs: this.settings.handshakeTimeoutMs,
+      now: this.now,
+      logger: this.log,
+      decide: (auth, context) => this.authenticate(ws, auth, context),
+      onRefused: (reason) => this.metrics?.handshakeRefusals.inc({ reason }),
+      onSettled: () => this.pending.delete(ws),
     });
-    ws.on('close', () => {
-      if (phase !== 'done') {
-        phase = 'done';
-        clearTimeout(timeout);
-        this.pending.delete(ws);
-      }
-    });
-    ws.on('error', (error) => log.warn({ err: error }, 'tunnel socket error'));
-
-    const hello: CloudFrame = {
-      type: 'hello',
-      versions: [...supportedProtocolVersions],
-      connectionId,
-      challenge,
-      serverTimeMs: this.now(),
-    };
-    for (const message of encodeFrame(hello)) ws.send(message);
   }
 
   private async authenticate(
     ws: WebSocket,
     auth: AuthFrame,
-    context: {
-      challenge: string;
-      connectionId: string;
-      address: string | null;
-      reader: FrameReader<typeof agentFrameSchema>;
-    },
-  ): Promise<
-    { ok: true; connection: AgentConnection } | { ok: false; reason: CloseReason; message: string }
-  > {
+    context: HandshakeContext,
+  ): Promise<HandshakeDecision> {
     const verdict = await verifyAuth(auth, context, this.agents);
     if (!verdict.ok) return verdict;
     if (ws.readyState !== WebSocket.OPEN) {
