@@ -4,18 +4,21 @@ import type { Actor } from '../store/records.ts';
 import { openNautobotClient } from './openNautobotClient.ts';
 import type { SotDeps } from './SotDeps.ts';
 
-/** The object types the mirror follows; webhooks for these keep it fresh between runs. */
+/**
+ * The object types the mirror follows that Nautobot sends webhooks for. Tags and platforms
+ * have no webhook feature in Nautobot 3.2 (it refuses them as content types, checked against
+ * the lab's /api/extras/content-types/?feature=webhooks): a renamed tag or platform reaches
+ * the mirror at the next scheduled run, which sees the changed names and reads everything.
+ */
 export const webhookContentTypes = [
   'dcim.location',
   'dcim.device',
   'dcim.interface',
   'ipam.ipaddress',
   'ipam.prefix',
-  'extras.tag',
   'extras.customfield',
   'dcim.manufacturer',
   'dcim.devicetype',
-  'dcim.platform',
   'extras.role',
   'extras.status',
   'dcim.locationtype',
