@@ -343,12 +343,24 @@ export class AgentStore {
     this.db.update(agents).set({ connectedSince: null }).run();
   }
 
-  /** Revokes an agent and retires its keys; revoking a revoked agent changes nothing. */
-  async revokeAgent(tenantId: string, agentId: string, actor: Actor): Promise<AgentRecord> {
+  /**
+   * Revokes an agent, retires its keys and ends its unfinished jobs as `cancelled` (nobody will
+   * run them now), in one transaction. Returns the ids of those jobs so waiters can be told.
+   * Revoking a revoked agent changes nothing.
+   */
+  async revokeAgent(
+    tenantId: string,
+    agentId: string,
+    actor: Actor,
+  ): Promise<{ agent: AgentRecord; cancelledJobIds: string[] }> {
     const agent = await this.getAgent(tenantId, agentId);
-    if (agent.revokedAt !== null) return agent;
+    if (agent.revokedAt !== null) return { agent, cancelledJobIds: [] };
     const now = this.now();
-    this.db.transaction((tx) => {
+    const outcome = JSON.stringify({
+      ok: false,
+      error: { code: 'cancelled', message: `agent ${agent.name} was revoked by ${actor.label}` },
+    });
+    const cancelledJobIds = this.db.transaction((tx) => {
       tx.update(agents)
         .set({ revokedAt: now, connectedSince: null })
         .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
@@ -363,14 +375,34 @@ export class AgentStore {
           ),
         )
         .run();
+      const cancelled = tx
+        .update(jobs)
+        .set({ state: 'cancelled', outcome, updatedAt: now })
+        .where(
+          and(
+            eq(jobs.tenantId, tenantId),
+            eq(jobs.agentId, agentId),
+            inArray(jobs.state, [...unfinishedJobStates]),
+          ),
+        )
+        .returning({ id: jobs.id })
+        .all()
+        .map((row) => row.id);
       appendAudit(
         tx,
         actor,
-        { tenantId, action: 'agent.revoked', objectType: 'agent', objectId: agentId },
+        {
+          tenantId,
+          action: 'agent.revoked',
+          objectType: 'agent',
+          objectId: agentId,
+          detail: { cancelledJobs: cancelled.length },
+        },
         now,
       );
+      return cancelled;
     });
-    return this.getAgent(tenantId, agentId);
+    return { agent: await this.getAgent(tenantId, agentId), cancelledJobIds };
   }
 
   /** Records that an admin asked for a key rotation; the hub asks the agent when it is online. */

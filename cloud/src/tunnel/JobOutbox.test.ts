@@ -206,6 +206,22 @@ describe('jobs over the tunnel', () => {
     expect(second.all('job').map((frame) => frame.job.id)).not.toContain(jobId);
   });
 
+  it('ends the unfinished jobs of a revoked agent as cancelled and tells their waiters', async () => {
+    const doomed = await acme.enroll('doomed');
+    const hub = test.cloud.hub;
+    const { jobId } = await hub.jobs.enqueue(acme.id, doomed.agentId, noopJob, {});
+    const waiting = hub.jobs.wait(acme.id, jobId);
+    await hub.revoke(acme.id, doomed.agentId, { kind: 'cli', id: null, label: 'test' });
+    expect(await waiting).toMatchObject({
+      ok: false,
+      error: { code: 'cancelled', message: 'agent doomed was revoked by test' },
+    });
+    expect((await hub.jobs.get(acme.id, jobId)).state).toBe('cancelled');
+    await expect(hub.jobs.enqueue(acme.id, doomed.agentId, noopJob, {})).rejects.toThrow(
+      /is revoked/,
+    );
+  });
+
   it("ignores a result sent by another agent for this agent's job", async () => {
     const intruder = await acme.enroll('intruder');
     const hub = test.cloud.hub;

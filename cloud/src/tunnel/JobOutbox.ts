@@ -277,6 +277,18 @@ export class JobOutbox {
     );
   }
 
+  /** Resolves the waiters of jobs that another path (a revocation) finished in the store. */
+  async settleWaiters(tenantId: string, jobIds: readonly string[]): Promise<void> {
+    for (const jobId of jobIds) {
+      const waiters = this.waiters.get(jobId);
+      if (!waiters) continue;
+      const job = await this.get(tenantId, jobId);
+      if (job.outcome === null) continue;
+      const outcome = jobOutcomeSchema.parse(job.outcome);
+      for (const waiter of [...waiters]) waiter.resolve(outcome);
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.deadlineTimer);

@@ -140,11 +140,15 @@ export class TunnelHub {
     };
   }
 
-  /** Revokes the agent in the store and closes its live connection with `revoked`. */
+  /**
+   * Revokes the agent in the store (its unfinished jobs end `cancelled`) and closes its live
+   * connection with `revoked`.
+   */
   async revoke(tenantId: string, agentId: string, actor: Actor): Promise<AgentRecord> {
-    const agent = await this.agents.revokeAgent(tenantId, agentId, actor);
+    const { agent, cancelledJobIds } = await this.agents.revokeAgent(tenantId, agentId, actor);
     const connection = this.connectionIn(tenantId, agentId);
     connection?.close('revoked', `agent revoked by ${actor.label}`);
+    await this.jobs.settleWaiters(tenantId, cancelledJobIds);
     return agent;
   }
 
