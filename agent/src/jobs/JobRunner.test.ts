@@ -36,6 +36,13 @@ const progressJob = defineJobKind({
   defaultTimeoutMs: 10_000,
 });
 const badResultJob = defineJobKind({ ...countJob, kind: 'test.bad-result' });
+const echoJob = defineJobKind({
+  kind: 'test.echo',
+  params: z.object({ text: z.string() }),
+  result: z.object({ text: z.string() }),
+  mutates: false,
+  defaultTimeoutMs: 10_000,
+});
 
 /** Handlers that count their runs; the waiting ones end only when aborted or released. */
 function testRegistry() {
@@ -68,7 +75,8 @@ function testRegistry() {
       for (let step = 1; step <= 3; step++) progress(step, 3, `step ${step}`);
       return { steps: 3 };
     })
-    .register(badResultJob, async () => ({ label: 42 }) as unknown as { label: string });
+    .register(badResultJob, async () => ({ label: 42 }) as unknown as { label: string })
+    .register(echoJob, async (params) => ({ text: params.text }));
   return { registry, runs, aborted, release };
 }
 
@@ -149,6 +157,14 @@ describe('running jobs', () => {
     expect(runs.get(countJob.kind)).toBeUndefined();
     const badResult = await run(connection, envelope(badResultJob.kind, { label: 'x' }));
     expect(badResult.outcome).toMatchObject({ ok: false, error: { code: 'invalid_result' } });
+  });
+
+  it('takes params and sends a result above maxFrameBytes in chunks', async () => {
+    const { registry } = testRegistry();
+    const { connection } = await connectedAgent({ handlers: registry });
+    const text = 'x'.repeat(3 * 1024 * 1024);
+    const result = await run(connection, envelope(echoJob.kind, { text }));
+    expect(result.outcome).toEqual({ ok: true, result: { text } });
   });
 });
 
