@@ -305,7 +305,9 @@ export class JobRunner {
   private start(job: ActiveJob): void {
     const { journal, timers } = this.options;
     try {
-      journal.recordStarted(job.record, timers.now());
+      // Only a mutating job needs its start on disk (to end `interrupted` after a crash); a
+      // read-only one would be forgotten then anyway, so it is spared the fsync.
+      if (job.record.mutates) journal.recordStarted(job.record, timers.now());
     } catch (error) {
       job.logger.error({ err: error }, 'cannot journal the start of a job: not running it');
       this.settle(job, outcomeOfError(error));
