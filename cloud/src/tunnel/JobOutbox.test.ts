@@ -222,6 +222,17 @@ describe('jobs over the tunnel', () => {
     );
   });
 
+  it('stops waiting when the signal aborts, without touching the job', async () => {
+    const hub = test.cloud.hub;
+    const { jobId } = await hub.jobs.enqueue(acme.id, agent.agentId, noopJob, {});
+    const controller = new AbortController();
+    const waiting = hub.jobs.wait(acme.id, jobId, { signal: controller.signal });
+    controller.abort(new Error('caller gave up'));
+    await expect(waiting).rejects.toThrow('caller gave up');
+    expect((await hub.jobs.get(acme.id, jobId)).state).toBe('queued');
+    await hub.jobs.cancel(acme.id, jobId);
+  });
+
   it("ignores a result sent by another agent for this agent's job", async () => {
     const intruder = await acme.enroll('intruder');
     const hub = test.cloud.hub;
