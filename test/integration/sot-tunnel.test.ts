@@ -86,8 +86,6 @@ describe('a sync through the tunnel', () => {
     expect(await httpTargetsForAgent(sot.cloud.store, sot.admin.tenantId, agentId)).toEqual([
       sot.lab.nautobot.url,
     ]);
-    // Shortcoming of the wiring so far: nothing calls this when an integration changes.
-    expect(await sot.cloud.hub.refreshHttpTargets(sot.admin.tenantId, agentId)).toBe(true);
 
     const probed = await sot.api('POST', `/integrations/${tunnelled.json.integration.id}/probe`);
     expect(probed.json.integration.status).toMatchObject({ state: 'green', deviceCount: 12 });

@@ -99,7 +99,10 @@ export function createApp(options: AppOptions): {
     options.hub ??
     new TunnelHub({ agents: store.agents(), sealer: options.sealer, logger, now: store.now });
   addAgentRoutes(app, tenants, hub);
-  const sot = createSot({ store, sealer: options.sealer, logger }, options.sot);
+  const sot = createSot(
+    { store, sealer: options.sealer, logger },
+    { onHttpTargetsChanged: (t, a) => hub.refreshHttpTargets(t, a), ...options.sot },
+  );
   addSotRoutes(tenants, sot.deps, sot.runner);
   addSotWebhookRoute(app, sot.deps);
 

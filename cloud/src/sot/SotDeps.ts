@@ -19,6 +19,11 @@ export interface SotDeps {
   directFetch?: typeof fetch;
   /** Where the cloud is reached from outside, for webhook URLs (`https://plumbline.example`). */
   publicUrl: string;
+  /**
+   * Called after an integration reachable through `agentId` was added, changed or removed, so
+   * the hub can send that agent its new list of HTTP targets (`httpTargetsForAgent`).
+   */
+  onHttpTargetsChanged?: (tenantId: string, agentId: string) => Promise<unknown>;
   /** Client settings for tests (retries, timeouts); the token and transport are set here. */
   clientOptions?: Partial<Omit<NautobotClientOptions, 'baseUrl' | 'token' | 'fetch'>>;
 }

@@ -13,6 +13,7 @@ export interface SotOptions {
   publicUrl?: string;
   clientOptions?: SotDeps['clientOptions'];
   directFetch?: typeof fetch;
+  onHttpTargetsChanged?: SotDeps['onHttpTargetsChanged'];
 }
 
 /** The integration's dependencies and its one sync runner, for one app. */
@@ -28,6 +29,9 @@ export function createSot(
     publicUrl: options.publicUrl ?? 'http://127.0.0.1:8080',
     ...(options.clientOptions !== undefined && { clientOptions: options.clientOptions }),
     ...(options.directFetch !== undefined && { directFetch: options.directFetch }),
+    ...(options.onHttpTargetsChanged !== undefined && {
+      onHttpTargetsChanged: options.onHttpTargetsChanged,
+    }),
   };
   return { deps, runner: new SyncRunner(deps) };
 }

@@ -118,6 +118,12 @@ export function addSotRoutes(router: TenantRouter, deps: SotDeps, runner: SyncRu
   const sotOf = (c: Context<AppEnv>) => c.var.tenantStore.sot();
   const idOf = (c: Context<AppEnv>) => pathParam(c, 'integrationId');
   const view = (i: Integration) => integrationView(i, deps.publicUrl);
+  /** Tells the agents an integration was reachable through, or is now, their new targets. */
+  const targetsChanged = async (c: Context<AppEnv>, ...agentIds: (string | null)[]) => {
+    for (const agentId of new Set(agentIds)) {
+      if (agentId !== null) await deps.onHttpTargetsChanged?.(c.var.tenant.id, agentId);
+    }
+  };
   const withSecret = async (c: Context<AppEnv>, i: Integration) =>
     roleAllows(c.var.role, 'admin')
       ? { ...view(i), webhookSecret: await sotOf(c).openWebhookSecret(i.id, deps.sealer) }
@@ -136,6 +142,7 @@ export function addSotRoutes(router: TenantRouter, deps: SotDeps, runner: SyncRu
         deps.sealer,
         c.var.actor,
       );
+      await targetsChanged(c, created.reachableViaAgentId);
       return c.json({ integration: await withSecret(c, created) }, 201);
     })
     .add('GET', base, 'viewer', async (c) => {
@@ -150,14 +157,18 @@ export function addSotRoutes(router: TenantRouter, deps: SotDeps, runner: SyncRu
           resyncIntervalMs: resyncIntervalMinutes && resyncIntervalMinutes * 60_000,
         }).filter(([, value]) => value !== undefined),
       );
+      const before = await sotOf(c).getIntegration(idOf(c));
       const updated = await sotOf(c).updateIntegration(idOf(c), changes, deps.sealer, c.var.actor);
+      await targetsChanged(c, before.reachableViaAgentId, updated.reachableViaAgentId);
       return c.json({ integration: view(updated) });
     })
     .add('DELETE', base, 'admin', async (c) => {
       const id = idOf(c);
       const active = await sotOf(c).activeRun(id);
       if (active) await runner.cancel(c.var.tenant.id, id, active.id, c.var.actor);
+      const { reachableViaAgentId } = await sotOf(c).getIntegration(id);
       await sotOf(c).deleteIntegration(id, c.var.actor);
+      await targetsChanged(c, reachableViaAgentId);
       return c.body(null, 204);
     })
     .add('POST', `${base}/probe`, 'admin', async (c) => {
