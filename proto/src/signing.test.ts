@@ -1,3 +1,4 @@
+import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonicalJson.ts';
 import { generateSigningKeyPair, keyIdOf, signPayload, verifyPayload } from './signing.ts';
@@ -45,5 +46,14 @@ describe('ed25519 payload signatures', () => {
     const pair = generateSigningKeyPair();
     expect(keyIdOf(pair.publicKey)).toMatch(/^[0-9a-f]{16}$/);
     expect(keyIdOf(pair.publicKey)).toBe(keyIdOf(pair.publicKey));
+  });
+
+  it('makes the same signatures as tweetnacl, and verifies tweetnacl's', () => {
+    const pair = generateSigningKeyPair();
+    const message = new TextEncoder().encode(canonicalJson(payload));
+    const secretKey = new Uint8Array(Buffer.from(pair.secretKey, 'base64'));
+    const naclSignature = Buffer.from(nacl.sign.detached(message, secretKey)).toString('base64');
+    expect(signPayload(payload, pair.secretKey)).toBe(naclSignature);
+    expect(verifyPayload(payload, naclSignature, pair.publicKey)).toBe(true);
   });
 });
