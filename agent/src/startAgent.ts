@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { componentLogger, type Logger } from '@plumbline/log';
 import type { CloudFrame, FrameHandler } from '@plumbline/proto';
 import type { AgentStatus } from './AgentStatus.ts';
@@ -6,6 +7,7 @@ import { createAgentMetrics } from './health/AgentMetrics.ts';
 import { type HealthServer, startHealthServer } from './health/startHealthServer.ts';
 import { HttpForwarder } from './http/HttpForwarder.ts';
 import { IdentityStore } from './identity/IdentityStore.ts';
+import { identityPath } from './identity/identityPath.ts';
 import { JobHandlerRegistry } from './jobs/JobHandlerRegistry.ts';
 import { JobJournal } from './jobs/JobJournal.ts';
 import { JobRunner } from './jobs/JobRunner.ts';
@@ -55,6 +57,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const logger = options.logger.child({ agentId, tenantId });
   const readOnly = options.readOnly ?? false;
   if (options.caFile !== undefined) loadCaBundle(options.caFile);
+  warnAboutExposure(options.stateDir, identity.current().cloudUrl, logger);
 
   const journal = JobJournal.open(options.stateDir);
   const recovered = journal.recoverUnfinished(timers.now());
@@ -211,4 +214,24 @@ function statusOf(
     nextAttemptInMs:
       link.nextAttemptAtMs === undefined ? null : Math.max(0, link.nextAttemptAtMs - now),
   };
+}
+
+/** Says so when the private key could be read by others, or the tunnel would cross in clear. */
+function warnAboutExposure(stateDir: string, cloudUrl: string, logger: Logger): void {
+  const path = identityPath(stateDir);
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    logger.warn(
+      { path, mode: mode.toString(8) },
+      'the identity file (it holds the private key) is readable by other users; chmod 600 it',
+    );
+  }
+  const { protocol, hostname } = new URL(cloudUrl);
+  const loopback = hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
+  if (protocol === 'http:' && !loopback) {
+    logger.warn(
+      { cloudUrl },
+      'the cloud URL is http://: the tunnel is not encrypted; enroll with an https:// URL',
+    );
+  }
 }
