@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Json,
+  nautobot,
   nautobotList,
   type SotCloud,
   startSotCloud,
@@ -217,6 +218,37 @@ describe('a sync of the lab Nautobot', () => {
     const run = await syncAndWait(sot, integrationId, 'incremental');
     expect(run).toMatchObject({ state: 'succeeded', mode: 'incremental' });
     expect(await Promise.all(['devices', 'interfaces', 'prefixes'].map(mirror))).toEqual(before);
+  });
+});
+
+describe('an incremental run after changes in Nautobot', () => {
+  it('picks up a changed and a new device, and drops a deleted one', async () => {
+    const lab = sot.lab;
+    const [device] = await nautobotList(lab, '/api/dcim/devices/');
+    const serial = `INCREMENTAL-${Date.now()}`;
+    const temp = await nautobot(lab, 'POST', '/api/dcim/devices/', {
+      name: `sot-incremental-${Date.now()}`,
+      device_type: device.device_type.id,
+      role: device.role.id,
+      status: device.status.id,
+      location: device.location.id,
+    });
+    try {
+      await nautobot(lab, 'PATCH', `/api/dcim/devices/${device.id}/`, { serial });
+      const first = await syncAndWait(sot, integrationId, 'incremental');
+      expect(first).toMatchObject({ state: 'succeeded', mode: 'incremental' });
+      const mirrored = byId(await mirror('devices'));
+      expect(mirrored.get(device.id)).toMatchObject({ serial });
+      expect(mirrored.get(temp.id)).toMatchObject({ hostname: temp.name });
+
+      await nautobot(lab, 'DELETE', `/api/dcim/devices/${temp.id}/`);
+      const second = await syncAndWait(sot, integrationId, 'incremental');
+      expect(second).toMatchObject({ state: 'succeeded', mode: 'incremental' });
+      expect(byId(await mirror('devices')).has(temp.id)).toBe(false);
+    } finally {
+      await nautobot(lab, 'PATCH', `/api/dcim/devices/${device.id}/`, { serial: device.serial });
+      await nautobot(lab, 'DELETE', `/api/dcim/devices/${temp.id}/`).catch(() => undefined);
+    }
   });
 });
 

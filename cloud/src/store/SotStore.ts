@@ -342,6 +342,8 @@ export class SotStore {
       tx.update(sotSyncRuns)
         .set({
           state: 'succeeded',
+          // An incremental run that found renamed lookups read everything: say so.
+          mode: change.mode,
           fetched: after.fetched,
           total: after.total,
           counts: JSON.stringify(counts),
