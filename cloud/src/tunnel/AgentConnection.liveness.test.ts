@@ -84,6 +84,17 @@ describe('tunnel liveness', () => {
     expect(await raw.closed).toEqual({ code: closeReasons.dead_peer, reason: 'dead_peer' });
   });
 
+  it('sends goaway with no delay once a connection reaches its maximum age (±10 %)', async () => {
+    const { raw } = await connectWith(() => 0, {
+      maxConnectionAgeMs: 100_000,
+      deadPeerMs: 600_000,
+    });
+    await vi.advanceTimersByTimeAsync(89_999);
+    expect(raw.all('goaway')).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await raw.next('goaway')).toMatchObject({ reconnectInMs: 0 });
+  });
+
   it('marks the agent offline with its last contact once the connection is gone', async () => {
     const { raw, identity, acme, hub } = await connectWith(() => 0.5, { deadPeerMs: 1_000 });
     const connectedAt = Date.now();

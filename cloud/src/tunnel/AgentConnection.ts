@@ -59,6 +59,7 @@ export class AgentConnection implements FrameLink<CloudFrame> {
   private rttMs: number | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private deadPeerTimer: NodeJS.Timeout | undefined;
+  private maxAgeTimer: NodeJS.Timeout | undefined;
   private isClosed = false;
 
   constructor(options: AgentConnectionOptions) {
@@ -76,6 +77,7 @@ export class AgentConnection implements FrameLink<CloudFrame> {
     this.ws.on('close', (code, reason) => this.closedBySocket(code, reason.toString()));
     this.schedulePing();
     this.armDeadPeer(options.settings.deadPeerMs);
+    this.scheduleMaxAge();
   }
 
   get closed(): boolean {
@@ -187,6 +189,27 @@ export class AgentConnection implements FrameLink<CloudFrame> {
     );
   }
 
+  /**
+   * The agent is asked to reconnect at once; it opens its new socket before closing this one,
+   * and the new connection replaces this.
+   */
+  private scheduleMaxAge(): void {
+    const { maxConnectionAgeMs } = this.options.settings;
+    if (maxConnectionAgeMs <= 0) return;
+    const spread = (this.options.random() * 2 - 1) * 0.1;
+    this.maxAgeTimer = setTimeout(
+      () => {
+        this.log.info({ maxConnectionAgeMs }, 'connection reached its maximum age: goaway');
+        this.send({
+          type: 'goaway',
+          reconnectInMs: 0,
+          reason: 'connection reached its maximum age',
+        });
+      },
+      Math.round(maxConnectionAgeMs * (1 + spread)),
+    );
+  }
+
   /** One timer per connection, moved only when it fires, not on every frame. */
   private armDeadPeer(delayMs: number): void {
     this.deadPeerTimer = setTimeout(() => {
@@ -210,6 +233,7 @@ export class AgentConnection implements FrameLink<CloudFrame> {
     this.isClosed = true;
     clearTimeout(this.pingTimer);
     clearTimeout(this.deadPeerTimer);
+    clearTimeout(this.maxAgeTimer);
     for (const handler of this.handlers) handler.linkClosed(reason);
     this.options.onClose(this, reason);
   }

@@ -13,6 +13,11 @@ export interface TunnelSettings {
    * the agent starts it; the cloud gives up on the job (`timed_out`) after both.
    */
   jobDeliveryAllowanceMs: number;
+  /**
+   * After this long (±10 %) a connection is sent `goaway` with no delay, so agents move to
+   * another replica behind a load balancer now and then; 0 turns it off.
+   */
+  maxConnectionAgeMs: number;
   /** `goaway` on shutdown spreads reconnects over this window. */
   drainSpreadMs: number;
   /** How long shutdown waits for agents to close after `goaway` before cutting them. */
@@ -25,6 +30,7 @@ export const defaultTunnelSettings: TunnelSettings = {
   deadPeerMs: 45_000,
   handshakeTimeoutMs: 10_000,
   jobDeliveryAllowanceMs: 15 * 60_000,
+  maxConnectionAgeMs: 2 * 3600_000,
   drainSpreadMs: 30_000,
   drainGraceMs: 2_000,
 };
