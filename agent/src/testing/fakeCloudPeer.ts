@@ -291,6 +291,14 @@ export class PeerConnection {
     this.ws.terminate();
   }
 
+  /** Stops or restarts reading the socket, so the agent's side has to buffer (flow tests). */
+  setReading(reading: boolean): void {
+    // ws keeps its socket private; tests are the only place that needs it.
+    const socket = (this.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    if (reading) socket.resume();
+    else socket.pause();
+  }
+
   /**
    * A ping the agent must answer: frames on a socket stay in order, so once its pong is back,
    * the agent has handled everything this side sent before.
