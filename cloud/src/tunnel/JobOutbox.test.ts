@@ -77,6 +77,16 @@ describe('jobs over the tunnel', () => {
       progress: { done: 1, total: 2, message: 'half' },
       outcome: { ok: true, result: { payload: 'hi' } },
     });
+    const base = '/api/v1/tenants/acme';
+    const one = await test.api(acme.adminToken, 'GET', `${base}/jobs/${jobId}`);
+    expect(one.json).toMatchObject({ job: { outcome: { ok: true, result: { payload: 'hi' } } } });
+    const list = await test.api(
+      acme.adminToken,
+      'GET',
+      `${base}/agents/${agent.agentId}/jobs?state=succeeded`,
+    );
+    expect(list.json).toMatchObject({ jobs: [{ id: jobId, outcome: { ok: true } }] });
+    expect(JSON.stringify(list.json)).not.toContain('"payload"');
   });
 
   it('delivers queued jobs in seq order when the agent connects', async () => {

@@ -54,6 +54,13 @@ const jobView = (job: JobRecord) => ({
   updatedAt: iso(job.updatedAt),
 });
 
+function outcomeSummary(job: JobRecord): { ok: boolean; errorCode?: string } | null {
+  const outcome = job.outcome as { ok?: boolean; error?: { code?: string } } | null;
+  if (outcome === null || typeof outcome.ok !== 'boolean') return null;
+  if (outcome.ok) return { ok: true };
+  return { ok: false, ...(outcome.error?.code !== undefined && { errorCode: outcome.error.code }) };
+}
+
 /**
  * Agents and their jobs inside a tenant, and the one route outside tenants the agent itself
  * calls: enrollment, where the single-use token is the credential.
@@ -99,7 +106,10 @@ export function addAgentRoutes(app: Hono<AppEnv>, router: TenantRouter, hub: Tun
         limit: query.limit,
         ...(query.state !== undefined && { state: query.state }),
       });
-      return c.json({ jobs: jobs.map(jobView) });
+      // Results can be whole device configs: the list says how a job ended, GET /jobs/:id what.
+      return c.json({
+        jobs: jobs.map((job) => ({ ...jobView(job), outcome: outcomeSummary(job) })),
+      });
     })
     .add('GET', '/jobs/:jobId', 'viewer', async (c) => {
       const job = await hub.jobs.get(c.var.tenant.id, pathParam(c, 'jobId'));
