@@ -58,6 +58,9 @@ export class JobOutbox {
   private readonly options: JobOutboxOptions;
   private readonly log: Logger;
   private readonly kinds = new Map<string, JobKind>();
+  // Known shortcoming: waiters live in this process. With several cloud replicas, a job whose
+  // result arrives on another replica's connection would not wake a `wait` here until the
+  // deadline; one process serves all agents today.
   private readonly waiters = new Map<string, Set<Waiter>>();
   private deadlineTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -206,6 +209,8 @@ export class JobOutbox {
         connection.send({ type: 'job.cancel', jobId: job.id, reason });
       }
     }
+    // A job enqueued while this runs can be sent twice on this connection; the agent's journal
+    // takes the job id as its idempotency key, so it runs once.
     const pending = await this.options.agents.unfinishedJobs(tenantId, agentId);
     for (const job of pending) await this.deliver(connection, job);
     if (pending.length > 0) {

@@ -271,6 +271,11 @@ export class TunnelHub {
 
   // ---- the handshake ----
 
+  /**
+   * Known shortcoming: no admission control. After a restart every agent's handshake (one
+   * ed25519 verification and a few store reads each) is taken as it comes; the spread `goaway`
+   * delays of the drain are what keeps that herd small.
+   */
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== tunnelPath) {
