@@ -30,6 +30,16 @@ describe('startAgent', () => {
     expect(logs.text()).not.toContain('secretKey');
   });
 
+  it('refuses to start with a proxy setting or CA file it cannot use', async () => {
+    const { stateDir } = bed.enroll();
+    await expect(
+      bed.startAgent({ stateDir, env: { HTTP_PROXY: 'socks5://127.0.0.1:1080' } }),
+    ).rejects.toMatchObject({ code: 'proxy_invalid' });
+    await expect(
+      bed.startAgent({ stateDir, caFile: join(stateDir, 'identity.json') }),
+    ).rejects.toMatchObject({ code: 'ca_file_invalid' });
+  });
+
   it('fails whenConnected when stopped before it connected', async () => {
     bed.peer.dropConnections = true;
     const { agent } = await bed.startAgent();

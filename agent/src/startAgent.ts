@@ -11,9 +11,9 @@ import { identityPath } from './identity/identityPath.ts';
 import { JobHandlerRegistry } from './jobs/JobHandlerRegistry.ts';
 import { JobJournal } from './jobs/JobJournal.ts';
 import { JobRunner } from './jobs/JobRunner.ts';
-import { loadCaBundle } from './net/loadCaBundle.ts';
+import { outboundOptions } from './net/outboundOptions.ts';
 import { KeyRotator } from './tunnel/KeyRotator.ts';
-import { TunnelClient } from './tunnel/TunnelClient.ts';
+import { TunnelClient, tunnelUrl } from './tunnel/TunnelClient.ts';
 import type { TunnelLink } from './tunnel/TunnelLink.ts';
 import { defaultTunnelParameters, type TunnelParameters } from './tunnel/TunnelParameters.ts';
 
@@ -56,7 +56,11 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const { agentId, tenantId, tenantSlug, cloudSigningPublicKey } = identity.current();
   const logger = options.logger.child({ agentId, tenantId });
   const readOnly = options.readOnly ?? false;
-  if (options.caFile !== undefined) loadCaBundle(options.caFile);
+  // A bad CA file or proxy setting will not mend itself: refuse to start rather than retry.
+  outboundOptions(tunnelUrl(identity.current().cloudUrl), {
+    caFile: options.caFile,
+    env: options.env ?? process.env,
+  });
   warnAboutExposure(options.stateDir, identity.current().cloudUrl, logger);
 
   const journal = JobJournal.open(options.stateDir);
