@@ -279,7 +279,7 @@ describe("the lab's three tokens", () => {
     }
   });
 
-  it('devices-only: green probe (it may read devices), then the sync names what it may not read', async () => {
+  it('devices-only: green probe, then the sync names what it may not read', async () => {
     const { probe, run } = await outcome(sot.lab.nautobot.tokens.devicesOnly);
     expect(probe).toMatchObject({ state: 'green', deviceCount: sot.lab.seed.devices });
     expect(run).toMatchObject({ state: 'failed', error: { code: 'permission_denied' } });

@@ -28,7 +28,7 @@ export class SotScheduler {
   private readonly options: SchedulerOptions;
   private handle: unknown;
   private ticking: Promise<void> | undefined;
-  /** When each integration's last scheduled start was tried, so a failing one waits its interval. */
+  /** When each integration's last scheduled start was tried: a failing one waits an interval. */
   private readonly attemptedAt = new Map<string, number>();
 
   constructor(options: SchedulerOptions) {

@@ -138,7 +138,9 @@ export class SyncRunner {
       const now = store.now();
       if (now - lastWriteAt < progressWriteIntervalMs) return;
       lastWriteAt = now;
-      void sot.recordProgress(run.id, { fetched: done, total: all, counts });
+      sot.recordProgress(run.id, { fetched: done, total: all, counts }).catch((error: unknown) => {
+        log.warn({ err: error }, 'could not record sync progress');
+      });
     };
 
     try {

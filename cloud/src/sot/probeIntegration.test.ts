@@ -6,7 +6,7 @@ import { createSotTestBed } from './testing/createSotTestBed.ts';
 
 /** Probes against what the lab's Nautobot answered each of its tokens (recorded). */
 describe('probing an integration', () => {
-  it('turns green with the version and device count for a token that may read devices', async () => {
+  it('turns green with version and device count for a token that may read devices', async () => {
     for (const recording of ['readWrite.json', 'readOnly.json', 'devicesOnly.json']) {
       const bed = await createSotTestBed(recording);
       const probed = await probeIntegration(
@@ -26,7 +26,7 @@ describe('probing an integration', () => {
     }
   });
 
-  it("turns red with the client's code and message for a token Nautobot does not know", async () => {
+  it("turns red with the client's code and message for an unknown token", async () => {
     const bed = await createSotTestBed('wrongToken.json');
     const probed = await probeIntegration(
       bed.deps,

@@ -126,7 +126,7 @@ describe('POST /api/v1/sot/webhooks/:slug', () => {
     });
   });
 
-  it('adds a created device and removes it on delete; a late create does not bring it back', async () => {
+  it('adds a created device, removes it on delete; a late create does not revive it', async () => {
     const bed = await syncedBed();
     const created = delivery('device created (temporary)');
     const deleted = delivery('device deleted (temporary)');
@@ -180,7 +180,7 @@ describe('POST /api/v1/sot/webhooks/:slug', () => {
     expect(await bed.sot.mirrorCounts(bed.integration.id)).toEqual(counts);
   });
 
-  it('answers 413 to a body over the limit before reading it, and 404 to an unknown slug', async () => {
+  it('answers 413 to a body over the limit, and 404 to an unknown slug', async () => {
     const bed = await syncedBed();
     const big = ' '.repeat(70 * 1024) + delivery('manufacturer created').body;
 
