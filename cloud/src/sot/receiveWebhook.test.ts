@@ -194,6 +194,23 @@ describe('POST /api/v1/sot/webhooks/:slug', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('acknowledges but does not apply a signed delivery for a disabled integration', async () => {
+    const bed = await syncedBed();
+    await bed.sot.updateIntegration(
+      bed.integration.id,
+      { enabled: false },
+      bed.cloud.sealer,
+      cliActor,
+    );
+    const d = delivery('device updated (serial RECORDED-1)');
+    const before = await deviceRow(bed, deviceIdOf(d));
+
+    const response = await post(bed, d.body, sign(bed.secret, d.body));
+
+    expect(await response.json()).toEqual({ result: 'ignored: integration disabled' });
+    expect(await deviceRow(bed, deviceIdOf(d))).toEqual(before);
+  });
+
   it("changes only the mirror of the integration the URL names, not another tenant's", async () => {
     const bed = await syncedBed();
     const other = await createSotTestBed('readWrite.json', { cloud: bed.cloud, slug: 'other' });
