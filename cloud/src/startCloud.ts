@@ -8,6 +8,7 @@ import { openConfiguredStore } from './config/openConfiguredStore.ts';
 import { createApp } from './http/createApp.ts';
 import { createMetrics } from './metrics/createMetrics.ts';
 import type { SotOptions } from './sot/createSot.ts';
+import { httpTargetsForAgent } from './sot/httpTargetsForAgent.ts';
 import { SotScheduler } from './sot/SotScheduler.ts';
 import type { Store } from './store/Store.ts';
 import { TunnelHub, type TunnelHubOptions } from './tunnel/TunnelHub.ts';
@@ -47,6 +48,7 @@ export async function startCloud(
   const metrics = createMetrics();
   const hub = new TunnelHub({
     now: store.now,
+    httpTargets: (tenantId, agentId) => httpTargetsForAgent(store, tenantId, agentId),
     ...options.tunnel,
     settings: { ...config.tunnel, ...options.tunnel?.settings },
     agents: store.agents(),
@@ -59,7 +61,11 @@ export async function startCloud(
     store,
     sealer,
     hub,
-    sot: { publicUrl: config.publicUrl, ...options.sot },
+    sot: {
+      publicUrl: config.publicUrl,
+      fetchViaAgent: (tenantId, agentId) => hub.fetchVia(tenantId, agentId),
+      ...options.sot,
+    },
     logger: log,
     metrics,
     maxBodyBytes: config.maxBodyBytes,

@@ -49,6 +49,25 @@ describe('HTTP through the agent', () => {
     await raw.close();
   });
 
+  it("sends as targets the base URLs of the tenant's integrations reachable via the agent", async () => {
+    test = await startTunnelTestCloud();
+    const acme = await test.addTenant('acme');
+    const agent = await acme.enroll('edge');
+    const raw = await RawAgent.connect(test.cloud.url, agent);
+    expect((await raw.next('http.targets')).baseUrls).toEqual([]);
+
+    const created = await test.api(acme.adminToken, 'POST', '/api/v1/tenants/acme/integrations', {
+      name: 'Nautobot',
+      baseUrl: 'https://nautobot.acme.example',
+      token: 'nb-token-0123456789abcdef0123456789abcdef',
+      reachableViaAgentId: agent.agentId,
+    });
+    expect(created.status).toBe(201);
+    const second = await raw.next('http.targets', 1);
+    expect(second.baseUrls).toEqual(['https://nautobot.acme.example']);
+    await raw.close();
+  });
+
   it("fetches through the agent's current connection, and refuses when it is offline", async () => {
     test = await startTunnelTestCloud();
     const acme = await test.addTenant('acme');
