@@ -66,9 +66,14 @@ export class SyncRunner {
     const controller = new AbortController();
     const entry: ActiveRun = { tenantId, integrationId, controller, done: Promise.resolve() };
     this.active.set(run.id, entry);
-    entry.done = this.execute(integration, run, controller.signal).finally(() => {
-      this.active.delete(run.id);
-    });
+    entry.done = this.execute(integration, run, controller.signal)
+      .catch((error: unknown) => {
+        // execute records its own failures; this is only what went wrong while recording them.
+        this.deps.logger.error({ err: error, runId: run.id }, 'sync run could not be recorded');
+      })
+      .finally(() => {
+        this.active.delete(run.id);
+      });
     return run;
   }
 
