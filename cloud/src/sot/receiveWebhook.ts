@@ -33,6 +33,8 @@ export async function receiveWebhook(
 
   const secret = await sot.openWebhookSecret(integrationId, deps.sealer);
   if (!verifyHookSignature(secret, rawBody, signature)) {
+    // Shortcoming: refusals are counted only in this log line; no Prometheus counter yet
+    // (the service's metrics registry has none for webhooks), so alerting must read logs.
     log.warn(
       { signature: signature === undefined ? 'missing' : 'wrong', bytes: rawBody.length },
       'webhook refused: X-Hook-Signature missing or wrong',
