@@ -78,7 +78,8 @@ describe('FrameReader', () => {
   });
 
   it('refuses chunks out of order', () => {
-    const messages = encodeFrame({ type: 'ping', sentAtMs: 1, pad: 'x'.repeat(maxFrameBytes) });
+    const padded = { type: 'ping', sentAtMs: 1, pad: 'x'.repeat(maxFrameBytes) };
+    const messages = encodeFrame(padded);
     const reader = new FrameReader(agentFrameSchema);
     expect(reader.read(messages[1] as string, false)).toMatchObject({
       kind: 'error',

@@ -48,7 +48,7 @@ describe('ed25519 payload signatures', () => {
     expect(keyIdOf(pair.publicKey)).toBe(keyIdOf(pair.publicKey));
   });
 
-  it('makes the same signatures as tweetnacl, and verifies tweetnacl's', () => {
+  it('makes the same signatures as tweetnacl, and verifies those of tweetnacl', () => {
     const pair = generateSigningKeyPair();
     const message = new TextEncoder().encode(canonicalJson(payload));
     const secretKey = new Uint8Array(Buffer.from(pair.secretKey, 'base64'));
