@@ -96,12 +96,11 @@ export class ChaosConnection {
     return this.mode;
   }
 
+  /** Chunks an earlier delay still holds keep their order and timers, unless now dropped. */
   setMode(mode: ChaosMode): void {
     this.mode = mode;
-    for (const direction of ['up', 'down'] as const) {
-      // Chunks held by an earlier delay keep their order and their timers.
-      if (mode.kind === 'drop') this.discardQueue(direction);
-    }
+    if (mode.kind === 'drop')
+      for (const direction of ['up', 'down'] as const) this.discardQueue(direction);
   }
 
   bytes(direction: Direction): ByteCounts {
@@ -227,11 +226,11 @@ export class ChaosConnection {
     if (this.closedFlag) return;
     if (this.mode.kind === 'drop') {
       // A black hole tells the other side nothing; it stays open until cut or the proxy closes.
-      if (to.destroyed) this.finish();
+      if (to.destroyed) this.stop();
       return;
     }
     if (this.queues[direction].length === 0 && !to.destroyed) to.destroy();
-    if (from.destroyed && to.destroyed) this.finish();
+    if (from.destroyed && to.destroyed) this.stop();
   }
 
   /**
@@ -243,10 +242,6 @@ export class ChaosConnection {
     if (!this.stop()) return;
     to.end(() => to.destroy());
     from.resetAndDestroy();
-  }
-
-  private finish(): void {
-    this.stop();
   }
 
   /** Marks the connection closed and forgets what it held; false if it already was. */
