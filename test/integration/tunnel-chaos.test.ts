@@ -94,6 +94,8 @@ describe('the tunnel under chaos', () => {
     const tenant: TenantAdmin = await addTenantAdmin(cloud.store, 'chaos');
     const token = await createEnrollmentToken(cloud.url, tenant);
     const { agentId } = await enrollAgent({ cloudUrl: proxy.url(), token, stateDir });
+    // Enrollment's keep-alive HTTP connection would otherwise linger among the tunnel's.
+    proxy.cutAll();
     const startTheAgent = () =>
       startAgent({
         stateDir,

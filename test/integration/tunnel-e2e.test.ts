@@ -132,7 +132,8 @@ describe('the tunnel end to end', () => {
       const { agent, enrolled } = await enrollAndStart('revoked', { cloudUrl: proxy.url() });
       await agent.whenConnected();
       const accepted = proxy.stats().accepted;
-      const [live] = proxy.connections();
+      // The newest: enrollment's keep-alive HTTP connection may still be open beside it.
+      const live = proxy.connections().at(-1);
 
       const revoked = await api('POST', `/agents/${enrolled.agentId}/revoke`);
       expect(revoked.status).toBe(200);
