@@ -26,7 +26,7 @@ describe('an agent killed in the middle of a push', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('does not run it again: the job ends interrupted, and later jobs still run', async () => {
+  it('does not run it again (interrupted); a push it had queued and new ones run once', async () => {
     const cloud = await startCloudAt(join(dir, 'cloud'), logger, {
       tunnel: { jobKinds: [ledgerPushJob] },
     });
@@ -46,6 +46,11 @@ describe('an agent killed in the middle of a push', () => {
     expect(await outcomeOf(before.jobId)).toEqual({ ok: true, result: { index: 0 } });
     const cutShort = await push(1, 600_000);
     await waitFor('the long push to start', () => readLedger(ledger).get(1) === 1);
+    // The agent runs one job at a time: this one waits in its queue, acknowledged, never begun.
+    const queued = await push(3, 0);
+    await waitFor('the agent to acknowledge the queued push', async () => {
+      return (await cloud.hub.jobs.get(tenant.tenantId, queued.jobId)).state === 'acked';
+    });
     await agent.kill();
     const whileDown = await push(2, 0);
     agent = await AgentProcess.start(stateDir, ledger);
@@ -53,11 +58,13 @@ describe('an agent killed in the middle of a push', () => {
     const interrupted = await outcomeOf(cutShort.jobId);
     expect(interrupted.ok).toBe(false);
     expect(interrupted.ok === false && interrupted.error.code).toBe('interrupted');
+    expect(await outcomeOf(queued.jobId)).toEqual({ ok: true, result: { index: 3 } });
     expect(await outcomeOf(whileDown.jobId)).toEqual({ ok: true, result: { index: 2 } });
     expect(readLedger(ledger)).toEqual(
       new Map([
         [0, 1],
         [1, 1],
+        [3, 1],
         [2, 1],
       ]),
     );

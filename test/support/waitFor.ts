@@ -5,13 +5,13 @@
  */
 export async function waitFor(
   what: string,
-  check: () => boolean,
+  check: () => boolean | Promise<boolean>,
   options: { withinMs?: number; everyMs?: number } = {},
 ): Promise<void> {
   const withinMs = options.withinMs ?? 20_000;
   const everyMs = options.everyMs ?? 10;
   const deadline = Date.now() + withinMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`waited ${withinMs} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
