@@ -3,6 +3,7 @@ export type DemoErrorCode =
   | 'data_dir_foreign'
   | 'cloud_not_started'
   | 'cloud_refused'
+  | 'agent_not_started'
   | 'agent_not_connected'
   | 'probe_red'
   | 'sync_failed'

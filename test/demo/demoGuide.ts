@@ -40,12 +40,14 @@ export function demoGuide(demo: RunningDemo, cwd = process.cwd()): string {
     ...(demo.agent.healthUrl === undefined
       ? []
       : [`               its health: ${demo.agent.healthUrl}/readyz and /metrics`]),
-    `  Nautobot     ${lab.nautobot.url}  (the lab's; user ${lab.nautobot.adminUsername}, ` +
-      `password in ${labStateFile})`,
+    `  Nautobot     ${lab.nautobot.url}  (the lab's web UI and API; user ` +
+      `${lab.nautobot.adminUsername},`,
+    `               password in ${labStateFile})`,
     `  integration  ${integration.name}: ${integration.status.state}, ` +
       `Nautobot ${integration.status.nautobotVersion ?? '?'}, reached through the agent`,
     `  first sync   ${firstSync.state} (${firstSync.mode}) in ${firstSync.durationMs ?? '?'} ms`,
     `  mirror       ${counts}`,
+    '               (lookups: names of device types, platforms, roles and the like)',
     `  devices      ${demo.fleet.fleet.devices.length} simulated SSH devices booted from the ` +
       'intended configs in Nautobot;',
     `               logins in ${here(paths.fleetInventoryFile)} (mode 0600)`,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { enrollAgent, type RunningAgent, startAgent } from '@plumbline/agent';
+import { AgentError, enrollAgent, type RunningAgent, startAgent } from '@plumbline/agent';
 import { ConfigError, loadCloudConfig, type RunningCloud, startCloud } from '@plumbline/cloud';
 import { componentLogger, createLogger, type Logger } from '@plumbline/log';
 import { z } from 'zod';
@@ -89,7 +89,11 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     const logger = options.logger ?? fileLogger(join(paths.logs, 'demo.log'), stack);
     return await bringUp(options, paths, logger, report, stack);
   } catch (error) {
-    await stack.unwind().catch(() => {});
+    try {
+      await stack.unwind();
+    } catch (cleanup) {
+      throw new AggregateError([error, cleanup], 'the demo did not start, and stopping failed');
+    }
     throw error;
   }
 }
@@ -175,8 +179,13 @@ async function startDemoCloud(paths: DemoPaths, port: number, logger: Logger) {
     return await startCloud(config, componentLogger(logger, 'cloud'));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const hint = 'pass --port with a free port, or stop what listens there';
-    throw new DemoError('cloud_not_started', `${error.message}; ${hint}`, { cause: error });
+    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message;
+    throw new DemoError(
+      'cloud_not_started',
+      `the cloud cannot listen on 127.0.0.1:${port} (${code}); ` +
+        'pass --port with a free port, or stop what listens there',
+      { cause: error },
+    );
   }
 }
 
@@ -216,6 +225,15 @@ async function enrollAndConnect(
     logger: componentLogger(logger, 'agent'),
     healthPort,
     healthHost: '127.0.0.1',
+  }).catch((error: unknown) => {
+    if (!(error instanceof AgentError) || error.code !== 'health_port_unavailable') throw error;
+    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message;
+    throw new DemoError(
+      'agent_not_started',
+      `the agent cannot serve its health port 127.0.0.1:${healthPort} (${code}); ` +
+        'pass --agent-health-port with a free port, or stop what listens there',
+      { cause: error },
+    );
   });
   try {
     await withTimeout(agent.whenConnected(), agentConnectTimeoutMs, () => {
