@@ -11,8 +11,8 @@ import { type NewTenant, type NewUser, newTenantSchema, newUserSchema } from './
 import { type Db, openDatabase } from './openDatabase.ts';
 import type { Actor, Principal, Tenant, User } from './records.ts';
 import { toApiToken, toUser } from './rowMappers.ts';
-import { apiTokens, memberships, sessions, tenants, users } from './schema.ts';
 import { SotDirectory } from './SotDirectory.ts';
+import { apiTokens, memberships, sessions, tenants, users } from './schema.ts';
 import { TenantStore } from './TenantStore.ts';
 
 export interface StoreOptions {

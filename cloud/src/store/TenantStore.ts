@@ -14,8 +14,8 @@ import {
 import type { Db } from './openDatabase.ts';
 import type { Actor, ApiToken, AuditEvent, Member, Tenant } from './records.ts';
 import { toApiToken, toAuditEvent, toUser } from './rowMappers.ts';
-import { apiTokens, auditEvents, memberships, tenants, users } from './schema.ts';
 import { SotStore } from './SotStore.ts';
+import { apiTokens, auditEvents, memberships, tenants, users } from './schema.ts';
 
 /**
  * Everything inside one tenant. Each query names `tenantId`, so no caller can reach another

@@ -99,5 +99,5 @@ export const auditEvents = sqliteTable(
   },
   (table) => [index('audit_events_tenant_seq').on(table.tenantId, table.seq)],
 );
-export * from './tunnelSchema.ts';
 export * from './sotSchema.ts';
+export * from './tunnelSchema.ts';
