@@ -126,6 +126,29 @@ describe('the tunnel end to end', () => {
     ).rejects.toThrow();
   });
 
+  it('authenticates an agent whose clock is hours off, both ways, and reports the offset', async () => {
+    const threeHoursMs = 3 * 3_600_000;
+    for (const skewMs of [threeHoursMs, -threeHoursMs]) {
+      const { agent, enrolled } = await enrollAndStart(
+        `skewed-${skewMs > 0 ? 'ahead' : 'behind'}`,
+        {
+          timers: { now: () => Date.now() + skewMs },
+        },
+      );
+      await agent.whenConnected();
+
+      const { jobId } = await cloud.hub.jobs.enqueue(
+        tenant.tenantId,
+        enrolled.agentId,
+        noopJob,
+        {},
+      );
+      expect(await cloud.hub.jobs.wait(tenant.tenantId, jobId)).toEqual({ ok: true, result: {} });
+      // The agent measures the cloud's clock minus its own: about -skew, give or take the trip.
+      expect(Math.abs((agent.status().clockOffsetMs ?? 0) + skewMs)).toBeLessThan(60_000);
+    }
+  });
+
   it('drops a revoked agent at once and refuses it when it tries again', async () => {
     const proxy = await ChaosProxy.start({ targetPort: Number(new URL(cloud.url).port) });
     try {
