@@ -13,6 +13,10 @@ const enrollmentTokenAnswer = z.object({ token: z.string().min(1) });
 const agentAnswer = z.object({ agent: z.object({ state: z.string() }) });
 
 /**
+ * Known shortcoming: the agent runs inside the demo's process, beside the cloud, where in
+ * production it runs in the customer's network (`pnpm agent run`). Its traffic still goes over
+ * a real WebSocket on loopback, but a crash of the demo takes both down at once.
+ *
  * Enrolls an agent as an operator would: a single-use enrollment token from the admin route,
  * then `enrollAgent` with it, then `startAgent`, which dials the cloud's tunnel. Resolves once
  * the cloud lists the agent online; on a failure the agent is stopped again.

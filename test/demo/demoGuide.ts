@@ -66,11 +66,16 @@ export function demoGuide(demo: RunningDemo, cwd = process.cwd()): string {
       : [`  ${curl} $NB/devices/${demo.exampleDevice.id}   # ${demo.exampleDevice.hostname}`]),
     `  ${curl} "$NB/interfaces?limit=10"   # also sites, ip-addresses, prefixes, tags`,
     `  ${curl} $NB/sync-runs               # runs with progress and counts`,
-    `  ${curl} -X POST $NB/sync            # sync again`,
+    `  ${curl} -X POST $NB/sync            # sync again (incremental)`,
     `  ${curl} $API/agents                 # state, version, round trip`,
     `  ${curl} $API/audit                  # who changed what`,
     `  curl -s ${demo.cloudUrl}/metrics | grep plumbline_`,
-    ...(demo.agent.healthUrl === undefined ? [] : [`  curl -s ${demo.agent.healthUrl}/readyz`]),
+    ...(demo.agent.healthUrl === undefined
+      ? []
+      : [
+          `  curl -s ${demo.agent.healthUrl}/readyz`,
+          `  pnpm agent status --health-port ${new URL(demo.agent.healthUrl).port}`,
+        ]),
     '',
     "Not built yet (later issues), so the demo does not show them: fetching the devices' live",
     'configs through the agent, drift detection, change proposals and their approval, pushing',
