@@ -1,7 +1,13 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonicalJson.ts';
-import { generateSigningKeyPair, keyIdOf, signPayload, verifyPayload } from './signing.ts';
+import {
+  authPayloadOf,
+  generateSigningKeyPair,
+  keyIdOf,
+  signPayload,
+  verifyPayload,
+} from './signing.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every level, so key order does not change the signed bytes', () => {
@@ -55,5 +61,31 @@ describe('ed25519 payload signatures', () => {
     const naclSignature = Buffer.from(nacl.sign.detached(message, secretKey)).toString('base64');
     expect(signPayload(payload, pair.secretKey)).toBe(naclSignature);
     expect(verifyPayload(payload, naclSignature, pair.publicKey)).toBe(true);
+  });
+});
+
+describe('authPayloadOf', () => {
+  it("covers the auth frame's identity and connection fields, not its signature or flags", () => {
+    const frame = {
+      type: 'auth',
+      version: 1,
+      agentId: 'a-1',
+      tenantId: 't-1',
+      publicKey: 'pk',
+      challenge: 'ch',
+      connectionId: 'c-1',
+      signature: 'sig',
+      agentVersion: '1.2.3',
+      readOnly: true,
+    };
+    expect(authPayloadOf(frame)).toEqual({
+      purpose: 'plumbline.auth.v1',
+      challenge: 'ch',
+      connectionId: 'c-1',
+      version: 1,
+      agentId: 'a-1',
+      tenantId: 't-1',
+      publicKey: 'pk',
+    });
   });
 });

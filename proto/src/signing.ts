@@ -56,6 +56,23 @@ export interface AuthPayload {
   publicKey: string;
 }
 
+/**
+ * The payload an `auth` frame's signature covers, taken field by field from `auth` (a frame
+ * or the fields for one), so the agent signing and the cloud verifying cover the same fields
+ * and nothing else the frame carries.
+ */
+export function authPayloadOf(auth: Omit<AuthPayload, 'purpose'>): AuthPayload {
+  return {
+    purpose: 'plumbline.auth.v1',
+    challenge: auth.challenge,
+    connectionId: auth.connectionId,
+    version: auth.version,
+    agentId: auth.agentId,
+    tenantId: auth.tenantId,
+    publicKey: auth.publicKey,
+  };
+}
+
 /** What both the old and the new key sign to rotate an agent's key over the tunnel. */
 export interface RotationPayload {
   purpose: 'plumbline.rotate.v1';
