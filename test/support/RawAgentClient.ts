@@ -1,6 +1,6 @@
 import {
   type AgentFrame,
-  type AuthPayload,
+  authPayloadOf,
   closeReasonOf,
   cloudFrameSchema,
   FrameReader,
@@ -86,24 +86,17 @@ export class RawAgentClient {
     identity: RawAgentIdentity,
     hello: { versions: number[]; challenge: string; connectionId: string },
   ) {
-    const version = negotiateVersion(supportedProtocolVersions, hello.versions) ?? 0;
-    const payload: AuthPayload = {
-      purpose: 'plumbline.auth.v1',
-      challenge: hello.challenge,
-      connectionId: hello.connectionId,
-      version,
+    const signed = {
+      version: negotiateVersion(supportedProtocolVersions, hello.versions) ?? 0,
       agentId: identity.agentId,
       tenantId: identity.tenantId,
       publicKey: identity.publicKey,
+      challenge: hello.challenge,
+      connectionId: hello.connectionId,
     };
     return {
-      version,
-      agentId: identity.agentId,
-      tenantId: identity.tenantId,
-      publicKey: identity.publicKey,
-      challenge: hello.challenge,
-      connectionId: hello.connectionId,
-      signature: signPayload(payload, identity.secretKey),
+      ...signed,
+      signature: signPayload(authPayloadOf(signed), identity.secretKey),
       agentVersion: 'bench-raw-client',
       readOnly: true,
     };

@@ -10,8 +10,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   type AgentFrame,
-  type AuthPayload,
   agentFrameSchema,
+  authPayloadOf,
   type CloseReason,
   type CloudFrame,
   closeReasons,
@@ -169,16 +169,9 @@ export class FakeCloudPeer {
     ) {
       return 'replayed';
     }
-    const payload: AuthPayload = {
-      purpose: 'plumbline.auth.v1',
-      challenge: frame.challenge,
-      connectionId: frame.connectionId,
-      version: frame.version,
-      agentId: frame.agentId,
-      tenantId: frame.tenantId,
-      publicKey: frame.publicKey,
-    };
-    if (!verifyPayload(payload, frame.signature, frame.publicKey)) return 'bad_signature';
+    if (!verifyPayload(authPayloadOf(frame), frame.signature, frame.publicKey)) {
+      return 'bad_signature';
+    }
     if (frame.agentId !== agentId || frame.tenantId !== fakeTenant.tenantId) return 'wrong_tenant';
     return agentId;
   }

@@ -1,7 +1,7 @@
 import type { Logger } from '@plumbline/log';
 import {
   type AgentFrame,
-  type AuthPayload,
+  authPayloadOf,
   type CloseReason,
   type CloudFrame,
   closeReasonOf,
@@ -222,24 +222,18 @@ export class TunnelLink implements FrameLink<AgentFrame> {
     this.logger = this.options.logger.child({ connectionId: hello.connectionId });
 
     const identity = this.options.identity.current();
-    const payload: AuthPayload = {
-      purpose: 'plumbline.auth.v1',
-      challenge: hello.challenge,
-      connectionId: hello.connectionId,
+    const signed = {
       version,
       agentId: identity.agentId,
       tenantId: identity.tenantId,
       publicKey: identity.keyPair.publicKey,
+      challenge: hello.challenge,
+      connectionId: hello.connectionId,
     };
     this.send({
       type: 'auth',
-      version,
-      agentId: identity.agentId,
-      tenantId: identity.tenantId,
-      publicKey: identity.keyPair.publicKey,
-      challenge: hello.challenge,
-      connectionId: hello.connectionId,
-      signature: signPayload(payload, identity.keyPair.secretKey),
+      ...signed,
+      signature: signPayload(authPayloadOf(signed), identity.keyPair.secretKey),
       agentVersion,
       readOnly: this.options.readOnly,
     });

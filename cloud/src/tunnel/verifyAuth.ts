@@ -1,6 +1,6 @@
 import {
   type AgentFrame,
-  type AuthPayload,
+  authPayloadOf,
   type CloseReason,
   type FrameOfType,
   negotiateVersion,
@@ -47,16 +47,7 @@ export async function verifyAuth(
   }
   const { agent, key } = found;
 
-  const payload: AuthPayload = {
-    purpose: 'plumbline.auth.v1',
-    challenge: auth.challenge,
-    connectionId: auth.connectionId,
-    version: auth.version,
-    agentId: auth.agentId,
-    tenantId: auth.tenantId,
-    publicKey: auth.publicKey,
-  };
-  if (!verifyPayload(payload, auth.signature, auth.publicKey)) {
+  if (!verifyPayload(authPayloadOf(auth), auth.signature, auth.publicKey)) {
     return refuse('bad_signature', 'the signature does not verify for this challenge and key');
   }
 

@@ -1,5 +1,5 @@
 import {
-  type AuthPayload,
+  authPayloadOf,
   type CloudFrame,
   closeReasonOf,
   cloudFrameSchema,
@@ -107,24 +107,18 @@ export class RawAgent {
   /** The auth frame a correct agent would send now, before `tamper` changes it. */
   authFrame(identity: RawAgentIdentity, tamper: AuthTamper = (auth) => auth) {
     const { challenge, connectionId } = this.hello;
-    const payload: AuthPayload = {
-      purpose: 'plumbline.auth.v1',
-      challenge,
-      connectionId,
+    const signed = {
       version: 1,
       agentId: identity.agentId,
       tenantId: identity.tenantId,
       publicKey: identity.keys.publicKey,
+      challenge,
+      connectionId,
     };
     return tamper({
       type: 'auth',
-      version: payload.version,
-      agentId: payload.agentId,
-      tenantId: payload.tenantId,
-      publicKey: payload.publicKey,
-      challenge,
-      connectionId,
-      signature: signPayload(payload, identity.keys.secretKey),
+      ...signed,
+      signature: signPayload(authPayloadOf(signed), identity.keys.secretKey),
       agentVersion: 'test',
       readOnly: false,
     });
