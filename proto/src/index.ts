@@ -5,7 +5,14 @@ export * from './enrollment.ts';
 export type { FrameHandler, FrameLink } from './FrameLink.ts';
 export { FrameReader, type ReadResult } from './FrameReader.ts';
 export * from './frames.ts';
-export { defineJobKind, type JobKind, jobErrorCodes, noopJob } from './jobs.ts';
+export {
+  checkJobResult,
+  defineJobKind,
+  firstIssueOf,
+  type JobKind,
+  jobErrorCodes,
+  noopJob,
+} from './jobs.ts';
 export * from './limits.ts';
 export { StreamInbox, type StreamInboxOptions } from './StreamInbox.ts';
 export { type PumpLink, type PumpOutcome, StreamPump } from './StreamPump.ts';

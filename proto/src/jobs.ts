@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JobOutcome } from './frames.ts';
 
 /**
  * One kind of job: its name, the zod schemas of its params and result, and whether it changes
@@ -38,6 +39,29 @@ export const jobErrorCodes = {
   interrupted: 'interrupted',
   failed: 'failed',
 } as const;
+
+/** Where a value first fails its schema and why: `device.name: Invalid input` (`(root)` for all). */
+export function firstIssueOf(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
+}
+
+/**
+ * A job's result checked against its kind's schema: success with the parsed result, or the
+ * `invalid_result` outcome saying "`subject` not valid at" where it fails. The agent checks what
+ * its handler returned, the cloud what the agent sent: neither trusts the other side's code.
+ */
+export function checkJobResult(kind: JobKind, result: unknown, subject: string): JobOutcome {
+  const parsed = kind.result.safeParse(result);
+  if (parsed.success) return { ok: true, result: parsed.data };
+  return {
+    ok: false,
+    error: {
+      code: jobErrorCodes.invalidResult,
+      message: `${subject} not valid at ${firstIssueOf(parsed.error)}`,
+    },
+  };
+}
 
 /** Does nothing and returns what it was given: for round-trip measurements and tests. */
 export const noopJob = defineJobKind({
