@@ -2,8 +2,10 @@ import type { Logger } from '@plumbline/log';
 import {
   type AgentFrame,
   type CloudFrame,
+  checkJobResult,
   type FrameHandler,
   type FrameLink,
+  firstIssueOf,
   type JobEnvelope,
   type JobOutcome,
   type JobSigningPayload,
@@ -218,11 +220,9 @@ export class JobRunner {
     }
     const params = registered.kind.params.safeParse(envelope.params);
     if (!params.success) {
-      const issue = params.error.issues[0];
       return refuse(
         jobErrorCodes.invalidParams,
-        `params of a ${envelope.kind} job are not valid at ` +
-          `${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+        `params of a ${envelope.kind} job are not valid at ${firstIssueOf(params.error)}`,
       );
     }
     if (registered.kind.mutates) {
@@ -349,18 +349,8 @@ export class JobRunner {
   }
 
   private checkResult(job: ActiveJob, result: unknown): JobOutcome {
-    const parsed = job.registered.kind.result.safeParse(result);
-    if (parsed.success) return { ok: true, result: parsed.data };
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      error: {
-        code: jobErrorCodes.invalidResult,
-        message:
-          `the ${job.record.kind} handler returned a result not valid at ` +
-          `${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-      },
-    };
+    const subject = `the ${job.record.kind} handler returned a result`;
+    return checkJobResult(job.registered.kind, result, subject);
   }
 
   private timeOut(job: ActiveJob): void {

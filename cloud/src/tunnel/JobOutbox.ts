@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@plumbline/log';
 import {
   type AgentFrame,
+  checkJobResult,
   type FrameOfType,
+  firstIssueOf,
   type JobEnvelope,
   type JobKind,
   type JobOutcome,
@@ -86,11 +88,9 @@ export class JobOutbox {
     this.kinds.set(kind.kind, kind as JobKind);
     const parsed = kind.params.safeParse(params);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
       throw new AppError(
         'bad_request',
-        `params for a ${kind.kind} job are not valid at ${issue?.path.join('.') || '(root)'}: ` +
-          `${issue?.message}`,
+        `params for a ${kind.kind} job are not valid at ${firstIssueOf(parsed.error)}`,
       );
     }
     const timeoutMs = options.timeoutMs ?? kind.defaultTimeoutMs;
@@ -387,18 +387,7 @@ export class JobOutbox {
   private checkedOutcome(kindName: string, outcome: JobOutcome): JobOutcome {
     const kind = this.kinds.get(kindName);
     if (!kind || !outcome.ok) return outcome;
-    const parsed = kind.result.safeParse(outcome.result);
-    if (parsed.success) return { ok: true, result: parsed.data };
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      error: {
-        code: jobErrorCodes.invalidResult,
-        message:
-          `the agent's ${kindName} result is not valid at ` +
-          `${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-      },
-    };
+    return checkJobResult(kind, outcome.result, `the agent's ${kindName} result is`);
   }
 
   private async finish(
