@@ -188,10 +188,17 @@ async function downloadPlain(url: string, token: string): Promise<PhaseResult> {
 
 async function getPage(url: string, token: string, path: string, limit: number, offset: number) {
   const query = new URLSearchParams({ limit: String(limit), offset: String(offset), depth: '0' });
-  const response = await fetch(`${url}${path}?${query}`, {
-    headers: { Authorization: `Token ${token}`, Accept: acceptHeader },
-  });
-  const text = await response.text();
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${url}${path}?${query}`, {
+      headers: { Authorization: `Token ${token}`, Accept: acceptHeader },
+    });
+    text = await response.text();
+  } catch (error) {
+    const cause = error instanceof Error ? String(error.cause ?? error.message) : String(error);
+    throw new Error(`GET ${url}${path}?${query} failed: ${cause}; is Nautobot still running?`);
+  }
   if (response.status !== 200) {
     throw new Error(
       `GET ${path}?${query} answered ${response.status}, expected 200: ${text.slice(0, 300)}`,
