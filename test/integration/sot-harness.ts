@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCloudConfig, type RunningCloud, startCloud } from '@plumbline/cloud';
 import { createLogger } from '@plumbline/log';
 import { type LabState, readLabState } from '../lab/state.js';
 import { addTenantAdmin, type TenantAdmin } from '../support/addTenantAdmin.ts';
+import { freePort } from '../support/freePort.ts';
 
 /**
  * JSON as Nautobot and the cloud's API send it. The tests read fields by name and compare them;
@@ -13,15 +13,6 @@ import { addTenantAdmin, type TenantAdmin } from '../support/addTenantAdmin.ts';
  */
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export type Json = any;
-
-/** A free TCP port on `host`, so the cloud's public URL (webhook target) can name it up front. */
-async function freePort(host: string): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface SotCloud {
   cloud: RunningCloud;

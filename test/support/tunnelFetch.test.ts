@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   type AgentFrame,
   type FrameOfType,
@@ -9,6 +8,7 @@ import {
 } from '@plumbline/proto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpTargetsFrame } from '../../cloud/src/tunnel/http/httpTargetsFrame.ts';
+import { freePort } from './freePort.ts';
 import {
   agentId,
   blobStream,
@@ -547,13 +547,4 @@ async function rawExchange(request: {
 async function rawRequestRefusal(url: string): Promise<unknown> {
   const answer = await rawExchange({ url });
   return answer?.type === 'stream.error' ? answer.error : answer;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }

@@ -1,12 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeCloudPeer } from '../testing/fakeCloudPeer.ts';
+import { freePort } from '../testing/freePort.ts';
 
 const launcher = fileURLToPath(new URL('../../bin/plumbline-agent', import.meta.url));
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
@@ -31,14 +30,6 @@ function agentCommand(args: string[]): Promise<{ code: number; stdout: string; s
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 // Each command is a new Node process with tsx: a few seconds on a busy two-core machine.

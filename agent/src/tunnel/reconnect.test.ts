@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { closeReasons } from '@plumbline/proto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AgentTestBed } from '../testing/agentTestBed.ts';
 import type { CapturedLogs } from '../testing/captureLogger.ts';
+import { freePort } from '../testing/freePort.ts';
 
 const almostOne = 1 - 1e-9;
 let bed: AgentTestBed;
@@ -18,15 +17,6 @@ afterEach(async () => {
   await bed.dispose();
 });
 
-/** A port nothing listens on: dials to it are refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Waits for each reconnect the agent announces, lets exactly its delay pass, and collects them. */
 async function followDelays(logs: CapturedLogs, prefix: string, count: number): Promise<number[]> {
   const delays: number[] = [];
@@ -40,7 +30,7 @@ async function followDelays(logs: CapturedLogs, prefix: string, count: number): 
 
 describe('reconnecting', () => {
   it('backs off exponentially from 1 s to the 60 s cap while the cloud cannot be reached', async () => {
-    const { stateDir } = bed.enroll(`http://127.0.0.1:${await closedPort()}`);
+    const { stateDir } = bed.enroll(`http://127.0.0.1:${await freePort()}`);
     const { logs } = await bed.startAgent({ stateDir, timers: { random: () => almostOne } });
     const delays = await followDelays(logs, 'tunnel down', 9);
     expect(delays).toEqual([999, 1999, 3999, 7999, 15999, 31999, 59999, 59999, 59999]);
@@ -49,7 +39,7 @@ describe('reconnecting', () => {
   });
 
   it('waits a random time below each ceiling (full jitter)', async () => {
-    const { stateDir } = bed.enroll(`http://127.0.0.1:${await closedPort()}`);
+    const { stateDir } = bed.enroll(`http://127.0.0.1:${await freePort()}`);
     const { logs } = await bed.startAgent({ stateDir, timers: { random: () => 0.25 } });
     expect(await followDelays(logs, 'tunnel down', 4)).toEqual([250, 500, 1000, 2000]);
   });
