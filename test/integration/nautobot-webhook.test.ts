@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNamespace, type Namespace } from '../lab/netns.js';
 import { type LabState, readLabState } from '../lab/state.js';
+import { nautobot } from './sot-harness.ts';
 
 /**
  * Proves the lab can do what webhook tests need: Nautobot's Celery worker delivers a signed
@@ -25,21 +26,6 @@ let receiver: ChildProcess;
 let webhookId: string | undefined;
 const received: Recorded[] = [];
 const waiters: Array<() => void> = [];
-
-async function nautobot(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${lab.nautobot.url}${path}`, {
-    method,
-    headers: {
-      Authorization: `Token ${lab.nautobot.tokens.readWrite}`,
-      Accept: 'application/json; version=3.2',
-      'Content-Type': 'application/json',
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text === '' ? undefined : (JSON.parse(text) as { id: string });
-}
 
 /** Waits until the receiver has recorded a request that `match` accepts. */
 function nextRequest(match: (event: Record<string, unknown>) => boolean, timeoutMs = 30_000) {
@@ -70,7 +56,7 @@ beforeAll(async () => {
     });
   });
 
-  const webhook = await nautobot('POST', '/api/extras/webhooks/', {
+  const webhook = await nautobot(lab, 'POST', '/api/extras/webhooks/', {
     name: `lab webhook test ${suffix}`,
     content_types: ['dcim.manufacturer'],
     type_create: true,
@@ -86,7 +72,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (webhookId !== undefined) await nautobot('DELETE', `/api/extras/webhooks/${webhookId}/`);
+  if (webhookId !== undefined) await nautobot(lab, 'DELETE', `/api/extras/webhooks/${webhookId}/`);
   receiver?.kill();
   await namespace?.remove();
 });
@@ -94,10 +80,10 @@ afterAll(async () => {
 describe('webhooks from the lab Nautobot', () => {
   it('delivers a created and a deleted event, signed with HMAC-SHA512 over the raw body', async () => {
     const name = `Webhook Probe ${suffix}`;
-    const manufacturer = await nautobot('POST', '/api/dcim/manufacturers/', { name });
+    const manufacturer = await nautobot(lab, 'POST', '/api/dcim/manufacturers/', { name });
     const created = await nextRequest((e) => e.event === 'created' && hasName(e, name));
 
-    await nautobot('DELETE', `/api/dcim/manufacturers/${manufacturer?.id}/`);
+    await nautobot(lab, 'DELETE', `/api/dcim/manufacturers/${manufacturer?.id}/`);
     const deleted = await nextRequest((e) => e.event === 'deleted' && hasName(e, name));
 
     for (const request of [created, deleted]) {
