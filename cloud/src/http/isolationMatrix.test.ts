@@ -11,6 +11,7 @@ import {
   type TenantFixture,
   type TestCloud,
 } from '../testing/createTestCloud.ts';
+import { mirrorDeviceRow } from '../testing/mirrorDeviceRow.ts';
 import { type TenantRoute, tenantPathPrefix } from './TenantRouter.ts';
 
 /**
@@ -81,24 +82,7 @@ async function addIntegrations(cloud: TestCloud, t: TenantFixture) {
     table: 'devices',
     id: deviceId,
     eventTimeMs: cloud.clock.nowMs,
-    row: {
-      id: deviceId,
-      lastUpdatedMs: cloud.clock.nowMs,
-      hostname: 'edge-1',
-      vendor: null,
-      model: null,
-      role: null,
-      siteId: null,
-      serial: '',
-      assetTag: null,
-      platform: null,
-      networkDriver: null,
-      status: null,
-      primaryIp4Id: null,
-      primaryIp6Id: null,
-      tags: [],
-      customFields: {},
-    },
+    row: mirrorDeviceRow(deviceId, cloud.clock.nowMs),
   });
   return { integrationId: idle.id, deviceId, busyIntegrationId: busy.id, runId: run.id };
 }

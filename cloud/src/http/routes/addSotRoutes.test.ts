@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addTenantFixture, createTestCloud, rawDatabase } from '../../testing/createTestCloud.ts';
+import { mirrorDeviceRow } from '../../testing/mirrorDeviceRow.ts';
 
 const nautobotToken = '0123456789abcdef0123456789abcdef0badc0de';
 const body = {
@@ -110,24 +111,7 @@ describe('integration settings over the API', () => {
     const { cloud, t, url, integration } = await withIntegration();
     const sot = cloud.store.tenant(t.tenantId).sot();
     const id = '6b3e9718-65fa-41b7-8f91-9986508a29e9';
-    const row = {
-      id,
-      lastUpdatedMs: 1,
-      hostname: 'edge-1',
-      vendor: null,
-      model: null,
-      role: null,
-      siteId: null,
-      serial: '',
-      assetTag: null,
-      platform: null,
-      networkDriver: null,
-      status: null,
-      primaryIp4Id: null,
-      primaryIp6Id: null,
-      tags: [],
-      customFields: {},
-    };
+    const row = mirrorDeviceRow(id, 1);
     await sot.applyWebhookEvent(String(integration.id), {
       action: 'upsert',
       table: 'devices',
