@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateSigningKeyPair, keyIdOf, type SigningKeyPair } from '@plumbline/proto';
-import { and, asc, count, eq, inArray, isNull, lte, max, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, max, type SQL, sql } from 'drizzle-orm';
 import { generateSecret, hashSecret } from '../auth/secrets.ts';
 import { AppError } from '../errors/AppError.ts';
 import type { Sealer } from '../secrets/Sealer.ts';
@@ -284,11 +284,7 @@ export class AgentStore {
   }
 
   async getAgent(tenantId: string, agentId: string): Promise<AgentRecord> {
-    const row = this.db
-      .select()
-      .from(agents)
-      .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
-      .get();
+    const row = this.db.select().from(agents).where(agentOf(tenantId, agentId)).get();
     if (!row) throw new AppError('not_found', `no agent with id ${agentId} in this tenant`);
     return row;
   }
@@ -298,13 +294,7 @@ export class AgentStore {
     return this.db
       .select()
       .from(agentKeys)
-      .where(
-        and(
-          eq(agentKeys.tenantId, tenantId),
-          eq(agentKeys.agentId, agentId),
-          isNull(agentKeys.retiredAt),
-        ),
-      )
+      .where(validKeysOf(tenantId, agentId))
       .orderBy(asc(agentKeys.createdAt))
       .all();
   }
@@ -325,7 +315,7 @@ export class AgentStore {
         version: report.version,
         readOnly: report.readOnly,
       })
-      .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
+      .where(agentOf(tenantId, agentId))
       .run();
   }
 
@@ -334,7 +324,7 @@ export class AgentStore {
     this.db
       .update(agents)
       .set({ connectedSince: null, lastSeenAt })
-      .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
+      .where(agentOf(tenantId, agentId))
       .run();
   }
 
@@ -363,28 +353,13 @@ export class AgentStore {
     const cancelledJobIds = this.db.transaction((tx) => {
       tx.update(agents)
         .set({ revokedAt: now, connectedSince: null })
-        .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
+        .where(agentOf(tenantId, agentId))
         .run();
-      tx.update(agentKeys)
-        .set({ retiredAt: now })
-        .where(
-          and(
-            eq(agentKeys.tenantId, tenantId),
-            eq(agentKeys.agentId, agentId),
-            isNull(agentKeys.retiredAt),
-          ),
-        )
-        .run();
+      tx.update(agentKeys).set({ retiredAt: now }).where(validKeysOf(tenantId, agentId)).run();
       const cancelled = tx
         .update(jobs)
         .set({ state: 'cancelled', outcome, updatedAt: now })
-        .where(
-          and(
-            eq(jobs.tenantId, tenantId),
-            eq(jobs.agentId, agentId),
-            inArray(jobs.state, [...unfinishedJobStates]),
-          ),
-        )
+        .where(unfinishedJobsOf(tenantId, agentId))
         .returning({ id: jobs.id })
         .all()
         .map((row) => row.id);
@@ -413,10 +388,7 @@ export class AgentStore {
     }
     const now = this.now();
     this.db.transaction((tx) => {
-      tx.update(agents)
-        .set({ rotationRequestedAt: now })
-        .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
-        .run();
+      tx.update(agents).set({ rotationRequestedAt: now }).where(agentOf(tenantId, agentId)).run();
       appendAudit(
         tx,
         actor,
@@ -450,13 +422,7 @@ export class AgentStore {
       const valid = tx
         .select({ n: count() })
         .from(agentKeys)
-        .where(
-          and(
-            eq(agentKeys.tenantId, tenantId),
-            eq(agentKeys.agentId, agentId),
-            isNull(agentKeys.retiredAt),
-          ),
-        )
+        .where(validKeysOf(tenantId, agentId))
         .get();
       if ((valid?.n ?? 0) >= 2) {
         throw new AppError(
@@ -469,10 +435,7 @@ export class AgentStore {
         throw new AppError('conflict', 'this public key is already registered');
       }
       tx.insert(agentKeys).values(key).run();
-      tx.update(agents)
-        .set({ rotationRequestedAt: null })
-        .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
-        .run();
+      tx.update(agents).set({ rotationRequestedAt: null }).where(agentOf(tenantId, agentId)).run();
       appendAudit(
         tx,
         systemActor,
@@ -504,9 +467,7 @@ export class AgentStore {
         .from(agentKeys)
         .where(
           and(
-            eq(agentKeys.tenantId, tenantId),
-            eq(agentKeys.agentId, agentId),
-            isNull(agentKeys.retiredAt),
+            validKeysOf(tenantId, agentId),
             sql`${agentKeys.createdAt} <= ${current.createdAt}`,
             sql`${agentKeys.keyId} <> ${keyId}`,
           ),
@@ -555,11 +516,7 @@ export class AgentStore {
   ): Promise<JobRecord> {
     const now = this.now();
     const row = this.db.transaction((tx) => {
-      const agent = tx
-        .select()
-        .from(agents)
-        .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)))
-        .get();
+      const agent = tx.select().from(agents).where(agentOf(tenantId, agentId)).get();
       if (!agent) throw new AppError('not_found', `no agent with id ${agentId} in this tenant`);
       if (agent.revokedAt !== null) {
         throw new AppError('conflict', `agent ${agent.name} (${agentId}) is revoked`);
@@ -567,13 +524,7 @@ export class AgentStore {
       const unfinished = tx
         .select({ n: count() })
         .from(jobs)
-        .where(
-          and(
-            eq(jobs.tenantId, tenantId),
-            eq(jobs.agentId, agentId),
-            inArray(jobs.state, [...unfinishedJobStates]),
-          ),
-        )
+        .where(unfinishedJobsOf(tenantId, agentId))
         .get();
       if ((unfinished?.n ?? 0) >= maxUnfinishedJobsPerAgent) {
         throw new AppError(
@@ -654,13 +605,7 @@ export class AgentStore {
     return this.db
       .select()
       .from(jobs)
-      .where(
-        and(
-          eq(jobs.tenantId, tenantId),
-          eq(jobs.agentId, agentId),
-          inArray(jobs.state, [...unfinishedJobStates]),
-        ),
-      )
+      .where(unfinishedJobsOf(tenantId, agentId))
       .orderBy(asc(jobs.seq))
       .all()
       .map(toJob);
@@ -756,14 +701,7 @@ export class AgentStore {
         progressMessage: progress.message ?? null,
         updatedAt: this.now(),
       })
-      .where(
-        and(
-          eq(jobs.tenantId, tenantId),
-          eq(jobs.agentId, agentId),
-          eq(jobs.id, jobId),
-          inArray(jobs.state, [...unfinishedJobStates]),
-        ),
-      )
+      .where(and(unfinishedJobsOf(tenantId, agentId), eq(jobs.id, jobId)))
       .run();
     return result.changes > 0;
   }
@@ -831,6 +769,29 @@ export class AgentStore {
     if (!row) throw new AppError('not_found', `no agent with id ${agentId}`);
     return row.tenantId;
   }
+}
+
+/** The agent `agentId` of `tenantId`: queries name both, so another tenant's id is not found. */
+function agentOf(tenantId: string, agentId: string): SQL | undefined {
+  return and(eq(agents.tenantId, tenantId), eq(agents.id, agentId));
+}
+
+/** The keys of the agent that still authenticate (not retired by a rotation or a revocation). */
+function validKeysOf(tenantId: string, agentId: string): SQL | undefined {
+  return and(
+    eq(agentKeys.tenantId, tenantId),
+    eq(agentKeys.agentId, agentId),
+    isNull(agentKeys.retiredAt),
+  );
+}
+
+/** The agent's jobs without an outcome yet. */
+function unfinishedJobsOf(tenantId: string, agentId: string): SQL | undefined {
+  return and(
+    eq(jobs.tenantId, tenantId),
+    eq(jobs.agentId, agentId),
+    inArray(jobs.state, [...unfinishedJobStates]),
+  );
 }
 
 function enrollmentError(refusal: EnrollmentRefusal, message: string): AppError {
