@@ -40,7 +40,7 @@ export const jobErrorCodes = {
   failed: 'failed',
 } as const;
 
-/** Where a value first fails its schema and why: `device.name: Invalid input` (`(root)` for all). */
+/** Where a value first fails its schema, and why: `device.name: Invalid input`, `(root): …`. */
 export function firstIssueOf(error: z.ZodError): string {
   const issue = error.issues[0];
   return `${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
