@@ -60,25 +60,15 @@ export class TunnelHttpClient implements FrameHandler<AgentFrame> {
   handleFrame(frame: AgentFrame): boolean {
     switch (frame.type) {
       case 'http.response':
-        if (!this.isOurs(frame.streamId)) return false;
-        this.exchanges.get(frame.streamId)?.onResponse(frame);
-        return true;
+        return this.route(frame.streamId, (exchange) => exchange.onResponse(frame));
       case 'stream.credit':
-        if (!this.isOurs(frame.streamId)) return false;
-        this.exchanges.get(frame.streamId)?.onCredit(frame.bytes);
-        return true;
+        return this.route(frame.streamId, (exchange) => exchange.onCredit(frame.bytes));
       case 'stream.end':
-        if (!this.isOurs(frame.streamId)) return false;
-        this.exchanges.get(frame.streamId)?.onEnd();
-        return true;
+        return this.route(frame.streamId, (exchange) => exchange.onEnd());
       case 'stream.error':
-        if (!this.isOurs(frame.streamId)) return false;
-        this.exchanges.get(frame.streamId)?.onError(frame.error);
-        return true;
+        return this.route(frame.streamId, (exchange) => exchange.onError(frame.error));
       case 'stream.cancel':
-        if (!this.isOurs(frame.streamId)) return false;
-        this.exchanges.get(frame.streamId)?.onAgentCancel();
-        return true;
+        return this.route(frame.streamId, (exchange) => exchange.onAgentCancel());
       default:
         return false;
     }
@@ -140,6 +130,17 @@ export class TunnelHttpClient implements FrameHandler<AgentFrame> {
    * Ids grow from 1; an id is ours once handed out, so late frames for a finished stream are
    * taken (and dropped) here rather than passed on as unknown.
    */
+  /**
+   * Delivers a frame to its stream's exchange. True for every stream this client opened, also
+   * one already over (a late frame is dropped); false for a stream that is not ours.
+   */
+  private route(streamId: number, deliver: (exchange: TunnelExchange) => void): boolean {
+    if (!this.isOurs(streamId)) return false;
+    const exchange = this.exchanges.get(streamId);
+    if (exchange) deliver(exchange);
+    return true;
+  }
+
   private isOurs(streamId: number): boolean {
     return this.exchanges.has(streamId) || (streamId >= 1 && streamId <= this.lastStreamId);
   }
