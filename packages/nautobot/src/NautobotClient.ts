@@ -13,7 +13,10 @@ export interface NautobotClientOptions {
   pageSize?: number;
   /** Pages of one listing in flight at once; 4 by default. */
   maxParallelPages?: number;
-  /** Per attempt, from sending to the last byte of the answer; 30 s by default. */
+  /**
+   * Per attempt, from sending to the last byte of the answer; 120 s by default, since a
+   * 1000-row page of interfaces can take tens of seconds on a busy Nautobot.
+   */
   requestTimeoutMs?: number;
   /** Extra attempts of a GET after 429, 5xx or a broken connection; 4 by default. */
   retries?: number;

@@ -50,7 +50,7 @@ describe('resolveOptions', () => {
 
     expect(resolved).toMatchObject({ pageSize: undefined, maxParallelPages: 4 });
     expect(resolved.transport).toMatchObject({
-      requestTimeoutMs: 30_000,
+      requestTimeoutMs: 120_000,
       retries: 4,
       maxResponseBytes: 64 * 2 ** 20,
     });
