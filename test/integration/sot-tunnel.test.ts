@@ -99,4 +99,24 @@ describe('a sync through the tunnel', () => {
       await mirrorOf(direct.json.integration.id),
     );
   });
+
+  it('probes red with transport_unavailable, naming the agent, once the agent is gone', async () => {
+    const created = await sot.api('POST', '/integrations', {
+      baseUrl: sot.lab.nautobot.url,
+      token: sot.lab.nautobot.tokens.readOnly,
+      name: 'through a stopped agent',
+      reachableViaAgentId: agentId,
+    });
+    await agent.stop();
+
+    const probed = await sot.api('POST', `/integrations/${created.json.integration.id}/probe`);
+
+    expect(probed.json.integration.status).toMatchObject({
+      state: 'red',
+      code: 'transport_unavailable',
+    });
+    expect(probed.json.integration.status.message).toContain(
+      `agent ${agentId} has no tunnel connection to this cloud`,
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { createNautobotClient, type NautobotClient } from '@plumbline/nautobot';
 import type { Integration } from '../store/sotRecords.ts';
+import { TunnelError } from '../tunnel/TunnelError.ts';
 import type { SotDeps } from './SotDeps.ts';
 
 /**
@@ -15,7 +16,9 @@ export async function openNautobotClient(
   const fetch =
     integration.reachableViaAgentId === null
       ? (deps.directFetch ?? globalThis.fetch)
-      : deps.fetchViaAgent(integration.tenantId, integration.reachableViaAgentId);
+      : offlineAsUnavailable(
+          deps.fetchViaAgent(integration.tenantId, integration.reachableViaAgentId),
+        );
   return createNautobotClient({
     ...deps.clientOptions,
     baseUrl: integration.baseUrl,
@@ -23,4 +26,18 @@ export async function openNautobotClient(
     fetch,
     logger: deps.logger.child({ tenantId: integration.tenantId, integrationId: integration.id }),
   });
+}
+
+/**
+ * An agent without a tunnel is not an unreachable Nautobot: the client reports
+ * `transport_unavailable` with the hub's message (which agent, what to check) instead.
+ */
+function offlineAsUnavailable(fetchViaAgent: typeof fetch): typeof fetch {
+  return (input, init) =>
+    fetchViaAgent(input, init).catch((error: unknown) => {
+      if (!(error instanceof TunnelError) || error.code !== 'agent_offline') throw error;
+      throw Object.assign(new Error(error.message, { cause: error }), {
+        code: 'transport_unavailable',
+      });
+    });
 }

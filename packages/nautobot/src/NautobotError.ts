@@ -10,6 +10,12 @@ export type NautobotErrorCode =
   /** 403 for a valid token whose user may not do this to this object type. */
   | 'permission_denied'
   | 'unreachable'
+  /**
+   * The injected fetch could not carry the request at all: it rejected with an error whose
+   * `code` is `transport_unavailable` (a tunnel whose agent is offline, say). Its message,
+   * which says why and what to do, is kept.
+   */
+  | 'transport_unavailable'
   /** The connection broke after it was made (reset, closed mid-answer), retries used up. */
   | 'connection_lost'
   | 'tls_failed'

@@ -135,6 +135,23 @@ describe('retries of a GET', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('keeps the message of a transport that could not carry the request at all', async () => {
+    const offline = () => {
+      const why = 'agent a1 has no tunnel connection to this cloud; check that it runs';
+      throw Object.assign(new Error(why), { code: 'transport_unavailable' });
+    };
+    const { fetch, calls } = scripted([offline, tags()]);
+
+    const error = await failure(client(fetch).count('tags'));
+
+    expect(calls).toHaveLength(1);
+    expect(error.code).toBe('transport_unavailable');
+    expect(error.message).toBe(
+      `GET /api/extras/tags/ to ${baseUrl}: not sent: ` +
+        'agent a1 has no tunnel connection to this cloud; check that it runs',
+    );
+  });
+
   it('stops waiting and says cancelled when the caller aborts during a backoff', async () => {
     const controller = new AbortController();
     const { fetch, calls } = scripted([proxyAnswer(503), tags()]);

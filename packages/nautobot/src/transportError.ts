@@ -33,6 +33,13 @@ export function transportError(error: unknown, request: string, origin: string):
   const reason = messages.join(': ') || String(error);
   const details = { request };
 
+  if (codes.includes('transport_unavailable')) {
+    const message = `${request} to ${origin}: not sent: ${reason}`;
+    return {
+      error: new NautobotError('transport_unavailable', message, details, { cause: error }),
+      retryable: false,
+    };
+  }
   if (codes.some(isTlsCode)) {
     const message =
       `${request} to ${origin}: TLS failed (${reason}); expected a certificate this machine ` +
