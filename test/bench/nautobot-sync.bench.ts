@@ -35,7 +35,7 @@
  * anything else is busy, so compare the ratios from one run.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -91,10 +91,15 @@ const phaseResultSchema = z.object({
   rssBeforeBytes: z.number().nonnegative(),
   peakRssBytes: z.number().nonnegative(),
 });
-export type PhaseResult = z.infer<typeof phaseResultSchema>;
+/** What a child sends: the parent alone reads Nautobot's CPU time. */
+const childResultSchema = phaseResultSchema.extend({ nautobotCpuMs: z.null() });
+type ChildResult = z.infer<typeof childResultSchema>;
+
+/** A phase's figures, plus the CPU time Nautobot's uWSGI processes spent meanwhile. */
+export type PhaseResult = z.infer<typeof phaseResultSchema> & { nautobotCpuMs: number | null };
 
 const childMessageSchema = z.union([
-  z.object({ ok: z.literal(true), result: phaseResultSchema }),
+  z.object({ ok: z.literal(true), result: childResultSchema }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
@@ -125,9 +130,9 @@ export async function runSyncBenchmark(
 
   const rounds: SyncBenchmarkRound[] = [];
   for (let round = 1; round <= options.rounds; round++) {
-    const plain = await runPhaseInChild('plain', options.url, options.token);
+    const plain = await measurePhase('plain', options.url, options.token);
     say(`round ${round}  ${phaseLine(plain)}`);
-    const sync = await runPhaseInChild('sync', options.url, options.token);
+    const sync = await measurePhase('sync', options.url, options.token);
     say(`round ${round}  ${phaseLine(sync)}`);
     rounds.push({ plain, sync });
   }
@@ -144,7 +149,7 @@ const pageSchema = z.object({
 });
 
 /** The floor: every endpoint, one page at a time, parsed and counted. */
-async function downloadPlain(url: string, token: string): Promise<PhaseResult> {
+async function downloadPlain(url: string, token: string): Promise<ChildResult> {
   const perResource: PhaseResult['perResource'] = {};
   let requests = 0;
   let pageSize: number | null = null;
@@ -181,6 +186,7 @@ async function downloadPlain(url: string, token: string): Promise<PhaseResult> {
     writeMs: null,
     maxInFlight: 1,
     mirror: null,
+    nautobotCpuMs: null,
     rssBeforeBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
@@ -216,7 +222,7 @@ const logLineSchema = z.looseObject({
 type LogEvent = z.infer<typeof logLineSchema> & { atMs: number };
 
 /** A real cloud on a fresh data dir syncs the Nautobot in full through its HTTP API. */
-async function syncThroughCloud(url: string, token: string): Promise<PhaseResult> {
+async function syncThroughCloud(url: string, token: string): Promise<ChildResult> {
   // Loaded here, not at the top, so the plain child's RSS does not carry the cloud's modules.
   const { loadCloudConfig, startCloud } = await import('@plumbline/cloud');
   const { createLogger } = await import('@plumbline/log');
@@ -282,6 +288,7 @@ async function syncThroughCloud(url: string, token: string): Promise<PhaseResult
       writeMs: doneAt - readEnd,
       maxInFlight: transport.maxInFlight(),
       mirror: run.counts,
+      nautobotCpuMs: null,
       rssBeforeBytes,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
@@ -345,6 +352,40 @@ async function runChildPhase(phase: 'plain' | 'sync', url: string): Promise<void
   }
 }
 
+/** A phase in its child, with Nautobot's CPU time read before and after it. */
+async function measurePhase(phase: 'plain' | 'sync', url: string, token: string) {
+  const cpuBefore = serverCpuMs(url);
+  const result = await runPhaseInChild(phase, url, token);
+  const cpuAfter = serverCpuMs(url);
+  const nautobotCpuMs =
+    cpuBefore === undefined || cpuAfter === undefined ? null : cpuAfter - cpuBefore;
+  return { ...result, nautobotCpuMs };
+}
+
+/**
+ * User plus system CPU time of the local processes serving `url` (uWSGI started with
+ * `--http=127.0.0.1:<port>`, as the lab and the bench Nautobot are), from /proc; undefined when
+ * none is found (another host, not Linux). PostgreSQL's backends are not counted, and a worker
+ * uWSGI restarts meanwhile loses what it had spent.
+ */
+function serverCpuMs(url: string): number | undefined {
+  const listen = `--http=127.0.0.1:${new URL(url).port}`;
+  let ticks: number | undefined;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(listen)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis start at field 3; utime is 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks = (ticks ?? 0) + Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  // Linux counts these in USER_HZ ticks, 100 a second.
+  return ticks === undefined ? undefined : ticks * 10;
+}
+
 /** Forks this file with `--phase`; the token goes in the environment, never in argv. */
 function runPhaseInChild(phase: 'plain' | 'sync', url: string, token: string) {
   const file = fileURLToPath(import.meta.url);
@@ -358,7 +399,7 @@ function runPhaseInChild(phase: 'plain' | 'sync', url: string, token: string) {
   child.stderr?.on('data', (data: Buffer) => {
     stderr = (stderr + data.toString()).slice(-4000);
   });
-  return new Promise<PhaseResult>((resolve, reject) => {
+  return new Promise<ChildResult>((resolve, reject) => {
     let message: z.infer<typeof childMessageSchema> | undefined;
     const timer = setTimeout(() => child.kill('SIGKILL'), phaseTimeoutMs);
     child.on('message', (raw) => {
@@ -406,6 +447,7 @@ function phaseLine(phase: PhaseResult): string {
     `${seconds(phase.wallMs)} s`,
     `${perSecond(phase).toFixed(0)} objects/s`,
     `RSS before ${mib(phase.rssBeforeBytes)}, peak ${mib(phase.peakRssBytes)}`,
+    `Nautobot CPU ${phase.nautobotCpuMs === null ? 'n/a' : seconds(phase.nautobotCpuMs)} s`,
   ];
   if (phase.readMs !== null && phase.writeMs !== null) {
     parts.push(`read ${seconds(phase.readMs)} s + map and write ${seconds(phase.writeMs)} s`);
@@ -416,12 +458,13 @@ function phaseLine(phase: PhaseResult): string {
 function printSummary(rounds: SyncBenchmarkRound[], say: (line: string) => void): void {
   const of = (side: 'plain' | 'sync', figure: (phase: PhaseResult) => number) =>
     median(rounds.map((round) => figure(round[side])));
-  const widths = [6, 10, 10, 10, 11, 12, 12];
+  const widths = [6, 10, 10, 10, 11, 12, 12, 15];
   const row = (cells: string[]) =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(6) : cell.padStart(widths[i] ?? 10))).join('');
 
   say(`\nmedian of ${rounds.length} rounds (each phase in its own child process)`);
-  say(row(['', 'objects', 'requests', 'time s', 'objects/s', 'RSS before', 'peak RSS']));
+  const titles = ['objects', 'requests', 'time s', 'objects/s', 'RSS before', 'peak RSS'];
+  say(row(['', ...titles, 'Nautobot CPU s']));
   for (const side of ['plain', 'sync'] as const) {
     say(
       row([
@@ -432,6 +475,7 @@ function printSummary(rounds: SyncBenchmarkRound[], say: (line: string) => void)
         of(side, perSecond).toFixed(0),
         mib(of(side, (phase) => phase.rssBeforeBytes)),
         mib(of(side, (phase) => phase.peakRssBytes)),
+        seconds(of(side, (phase) => phase.nautobotCpuMs ?? Number.NaN)),
       ]),
     );
   }
