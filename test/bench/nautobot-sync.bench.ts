@@ -30,9 +30,13 @@
  * lab's 12-device Nautobot on 8480 and says so: seeding takes about 17 minutes, so it is left
  * to `pnpm bench:nautobot-lab start`.
  *
- * Nautobot (uWSGI, 3 processes x 2 threads, at nice 10 for the bench one), PostgreSQL and both
- * sides share this machine's cores: absolute figures move by tens of percent between runs when
- * anything else is busy, so compare the ratios from one run.
+ * Beside each phase, the CPU time Nautobot's uWSGI processes spent meanwhile (from /proc, when
+ * they run on this machine): a sync whose Nautobot keeps more cores busy than the plain
+ * download's is bound by the server, not by the client or the mirror's writes.
+ *
+ * Nautobot (uWSGI, 3 processes x 2 threads), PostgreSQL and both sides share this machine's
+ * cores, and anyone else using the same Nautobot is measured too: absolute figures move by tens
+ * of percent between runs when anything else is busy, so compare the ratios from one run.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
