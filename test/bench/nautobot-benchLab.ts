@@ -12,9 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { daemonPid, logFile, startDaemon, stopDaemon } from '../lab/daemon.ts';
+import { daemonPid, startDaemon, stopDaemon } from '../lab/daemon.ts';
 import { nautobotEnvironment } from '../lab/nautobot/environment.ts';
 import {
   adminPassword,
@@ -30,10 +29,14 @@ import {
   sql,
 } from '../lab/nautobot/postgres.ts';
 import {
+  nautobotHealthyAt,
+  uwsgiStartArgs,
+  waitForNautobotHealth,
+} from '../lab/nautobot/server.ts';
+import {
   cacheDir,
   NAUTOBOT_VERSION,
   nautobotCacheKey,
-  nautobotRootDir,
   runDir,
   templateDatabaseName,
 } from '../lab/paths.ts';
@@ -127,7 +130,11 @@ export async function stopBenchNautobot(): Promise<void> {
 
 /** The running bench Nautobot, or undefined when it is not up. */
 export async function runningBenchNautobot(): Promise<BenchNautobotState | undefined> {
-  if (!existsSync(runningFile) || daemonPid(WEB) === undefined || !(await healthy())) {
+  if (
+    !existsSync(runningFile) ||
+    daemonPid(WEB) === undefined ||
+    !(await nautobotHealthyAt(benchNautobotUrl))
+  ) {
     return undefined;
   }
   return runningSchema.parse(JSON.parse(readFileSync(runningFile, 'utf8')));
@@ -204,49 +211,17 @@ async function startWeb(
     command: nice ? 'nice' : 'nautobot-server',
     args: [
       ...(nice ? ['-n', '10', 'nautobot-server'] : []),
-      'start',
-      `--http=127.0.0.1:${benchNautobotPort}`,
-      '--master',
-      '--processes=3',
-      '--threads=2',
-      '--enable-threads',
-      '--lazy-apps',
-      '--die-on-term',
-      '--buffer-size=32768',
-      '--harakiri=300',
-      '--http-timeout=300',
-      '--http-keepalive',
-      `--static-map=/static=${join(nautobotRootDir(key), 'static')}`,
+      ...uwsgiStartArgs(benchNautobotPort, key),
     ],
     env,
   });
-  await waitForHealth();
+  await waitForNautobotHealth({
+    url: benchNautobotUrl,
+    daemonName: WEB,
+    label: 'the bench Nautobot',
+    timeoutMs: 180_000,
+  });
   report(`bench Nautobot ${NAUTOBOT_VERSION} healthy at ${benchNautobotUrl} (${databaseName})`);
-}
-
-async function healthy(): Promise<boolean> {
-  try {
-    const response = await fetch(`${benchNautobotUrl}/health/`, {
-      signal: AbortSignal.timeout(5_000),
-    });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function waitForHealth(timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await healthy()) return;
-    if (daemonPid(WEB) === undefined) break;
-    await sleep(250);
-  }
-  throw new Error(
-    `the bench Nautobot did not answer ${benchNautobotUrl}/health/ with 200 within ` +
-      `${timeoutMs / 1000} s; see ${logFile(WEB)}`,
-  );
 }
 
 /** The template's admin (same password as the lab's) makes a token with Basic auth. */

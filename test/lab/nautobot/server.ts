@@ -25,23 +25,7 @@ export async function startNautobot(key: string, databaseName: string): Promise<
   startDaemon({
     name: WEB,
     command: 'nautobot-server',
-    args: [
-      'start',
-      `--http=127.0.0.1:${nautobotPort}`,
-      '--master',
-      '--processes=3',
-      '--threads=2',
-      '--enable-threads',
-      '--lazy-apps',
-      '--die-on-term',
-      '--buffer-size=32768',
-      '--harakiri=300',
-      // The HTTP router's own defaults drop a request after 60 s (a large bulk POST takes
-      // longer) and close every connection without saying so, which breaks clients' reuse.
-      '--http-timeout=300',
-      '--http-keepalive',
-      `--static-map=/static=${join(nautobotRootDir(key), 'static')}`,
-    ],
+    args: uwsgiStartArgs(nautobotPort, key),
     env,
   });
   startDaemon({
@@ -50,7 +34,31 @@ export async function startNautobot(key: string, databaseName: string): Promise<
     args: ['celery', 'worker', '--loglevel=INFO', '--concurrency=2', '--pool=prefork'],
     env,
   });
-  await waitForHealth();
+  await waitForNautobotHealth({ url: nautobotUrl, daemonName: WEB, label: 'Nautobot' });
+}
+
+/**
+ * `nautobot-server start` arguments: uWSGI serving on 127.0.0.1:port with the static files of
+ * the install under cache key `key`. The bench's own Nautobot starts with the same ones.
+ */
+export function uwsgiStartArgs(port: number, key: string): string[] {
+  return [
+    'start',
+    `--http=127.0.0.1:${port}`,
+    '--master',
+    '--processes=3',
+    '--threads=2',
+    '--enable-threads',
+    '--lazy-apps',
+    '--die-on-term',
+    '--buffer-size=32768',
+    '--harakiri=300',
+    // The HTTP router's own defaults drop a request after 60 s (a large bulk POST takes
+    // longer) and close every connection without saying so, which breaks clients' reuse.
+    '--http-timeout=300',
+    '--http-keepalive',
+    `--static-map=/static=${join(nautobotRootDir(key), 'static')}`,
+  ];
 }
 
 export async function stopNautobot(): Promise<void> {
@@ -62,8 +70,13 @@ export function nautobotProcessesAlive(): boolean {
 }
 
 export async function nautobotHealthy(): Promise<boolean> {
+  return nautobotHealthyAt(nautobotUrl);
+}
+
+/** True when the Nautobot at `url` answers /health/ with 200 within 5 s. */
+export async function nautobotHealthyAt(url: string): Promise<boolean> {
   try {
-    const response = await fetch(`${nautobotUrl}/health/`, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(`${url}/health/`, { signal: AbortSignal.timeout(5_000) });
     await response.arrayBuffer();
     return response.status === 200;
   } catch {
@@ -71,16 +84,30 @@ export async function nautobotHealthy(): Promise<boolean> {
   }
 }
 
-async function waitForHealth(timeoutMs = 120_000): Promise<void> {
+/**
+ * Waits until the Nautobot at `url` is healthy; gives up early when its uWSGI daemon
+ * `daemonName` has exited. `label` names it in the error ("Nautobot", "the bench Nautobot").
+ */
+export async function waitForNautobotHealth({
+  url,
+  daemonName,
+  label,
+  timeoutMs = 120_000,
+}: {
+  url: string;
+  daemonName: string;
+  label: string;
+  timeoutMs?: number;
+}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await nautobotHealthy()) return;
-    if (daemonPid(WEB) === undefined) break;
+    if (await nautobotHealthyAt(url)) return;
+    if (daemonPid(daemonName) === undefined) break;
     await sleep(250);
   }
   throw new Error(
-    `Nautobot did not answer ${nautobotUrl}/health/ with 200 within ${timeoutMs / 1000} s; ` +
-      `see ${logFile(WEB)}`,
+    `${label} did not answer ${url}/health/ with 200 within ${timeoutMs / 1000} s; ` +
+      `see ${logFile(daemonName)}`,
   );
 }
 
