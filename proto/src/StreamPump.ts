@@ -101,7 +101,7 @@ export class StreamPump {
     }
   }
 
-  /** Waits while the socket holds more than `socketPauseBytes` (it resumes below the lower mark). */
+  /** Waits while the socket holds more than `socketPauseBytes` (resumes below the lower mark). */
   private async untilWritable(): Promise<void> {
     while (!this.stopped && !this.link.closed && this.link.bufferedBytes() > socketPauseBytes) {
       await new Promise<void>((resolve) => {

@@ -4,7 +4,8 @@ import type { AgentStatus } from '../AgentStatus.ts';
 export function formatStatus(status: AgentStatus): string {
   const ms = (value: number | null) => (value === null ? '-' : `${value} ms`);
   const lines = [
-    `agent        ${status.agentId} (tenant ${status.tenantSlug})${status.readOnly ? ', read-only' : ''}`,
+    `agent        ${status.agentId} (tenant ${status.tenantSlug})` +
+      (status.readOnly ? ', read-only' : ''),
     `link         ${status.connected ? 'connected' : `not connected (${status.linkPhase})`}` +
       (status.connectedForMs === null ? '' : ` for ${Math.round(status.connectedForMs / 1000)} s`),
     `round trip   ${ms(status.rttMs)}; last pong ${ms(status.lastPongAgoMs)} ago`,

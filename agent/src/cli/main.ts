@@ -58,7 +58,8 @@ async function enroll(line: CommandLine): Promise<number> {
   });
   err(
     `enrolled agent ${enrolled.agentId} in tenant ${enrolled.tenantSlug}; identity in ` +
-      `${enrolled.identityPath} (0600). Start it with: plumbline-agent run --state-dir ${line.stateDir}`,
+      `${enrolled.identityPath} (0600). Start it with: ` +
+      `plumbline-agent run --state-dir ${line.stateDir}`,
   );
   process.stdout.write(`${enrolled.agentId}\n`);
   return 0;

@@ -62,7 +62,8 @@ function problemWith(url: URL): string | undefined {
     return `target not allowed: ${url.origin} carries credentials in the URL; send them in headers`;
   }
   if (/%2f|%5c/i.test(url.pathname)) {
-    return `target not allowed: ${url.origin}${url.pathname} has an encoded "/" or "\\" in its path`;
+    const where = `${url.origin}${url.pathname}`;
+    return `target not allowed: ${where} has an encoded "/" or "\\" in its path`;
   }
   return undefined;
 }

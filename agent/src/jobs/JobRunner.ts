@@ -259,7 +259,9 @@ export class JobRunner {
     if (this.options.readOnly) {
       return {
         code: jobErrorCodes.readOnly,
-        message: `this agent runs --read-only and refuses ${envelope.kind} jobs, which change the network`,
+        message:
+          `this agent runs --read-only and refuses ${envelope.kind} jobs, ` +
+          'which change the network',
       };
     }
     return undefined;

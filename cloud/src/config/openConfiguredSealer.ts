@@ -12,7 +12,8 @@ export function openConfiguredSealer(config: CloudConfig): Sealer {
     return Sealer.fromKeyFile(config.sealKeyFile);
   } catch (error) {
     throw new ConfigError(
-      `PLUMBLINE_SEAL_KEY_FILE=${JSON.stringify(config.sealKeyFile)}: ${(error as Error).message}; ` +
+      `PLUMBLINE_SEAL_KEY_FILE=${JSON.stringify(config.sealKeyFile)}: ` +
+        `${(error as Error).message}; ` +
         'point it at a readable file holding the key that sealed this database, or a new path',
       { cause: error },
     );

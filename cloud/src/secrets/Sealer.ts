@@ -29,7 +29,7 @@ export class Sealer {
     this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
   }
 
-  /** A key kept only in memory: for tests and `:memory:` stores, where nothing outlives the process. */
+  /** A key kept only in memory: for tests and `:memory:` stores, where nothing outlives them. */
   static ephemeral(): Sealer {
     return new Sealer(randomBytes(keyBytes));
   }

@@ -13,7 +13,7 @@ export type Ref = z.infer<typeof refSchema>;
 
 export const nullableRef = refSchema.nullable();
 
-/** A choice field such as an interface's `type`: `{value: "1000base-t", label: "1000BASE-T (1GE)"}`. */
+/** A choice field such as an interface's `type`: `{value: "1000base-t", label: "1000BASE-T"}`. */
 export const choiceSchema = z.looseObject({ value: z.string(), label: z.string() });
 export type Choice = z.infer<typeof choiceSchema>;
 
