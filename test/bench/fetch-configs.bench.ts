@@ -38,6 +38,7 @@ import { connectDevice, driverDefinitions, MemoryHostKeyStore } from '@plumbline
 import ssh2 from 'ssh2';
 import { z } from 'zod';
 import { planInventory } from '../lab/seed/planInventory.ts';
+import { median, mib, percentile, sayToStdout as say } from './benchStats.ts';
 
 /** The command each platform's driver sends for the running config, for the exec floor. */
 const configCommand: Record<string, string> = {
@@ -372,24 +373,8 @@ function times(ratio: number): string {
   return Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)}x`;
 }
 
-/** The middle value; the mean of the two middle ones for an even count. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
-  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
-
 function devicesPerSecond(phase: PhaseResult): number {
   return (phase.fetched.length / phase.wallMs) * 1000;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? Number.NaN;
 }
 
 /** Resident memory of a process from /proc (Linux); undefined when it cannot be read. */
@@ -402,15 +387,6 @@ function rssOf(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function mib(bytes: number | undefined): string {
-  if (bytes === undefined || Number.isNaN(bytes)) return 'n/a';
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function say(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 function spawnFleet(fleetFile: string, inventoryFile: string): ChildProcess {

@@ -40,7 +40,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -50,6 +50,7 @@ import { resources } from '../../packages/nautobot/src/resources.ts';
 import { databaseExists } from '../lab/nautobot/postgres.ts';
 import { nautobotCacheKey } from '../lab/paths.ts';
 import { readLabState } from '../lab/state.ts';
+import { describeMachine, median, mib, sayToStdout } from './benchStats.ts';
 import {
   defaultBenchDevices,
   runningBenchNautobot,
@@ -546,41 +547,12 @@ function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
-/** The middle value; the mean of the two middle ones for an even count. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
-  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
-
 function seconds(valueMs: number): string {
   return Number.isNaN(valueMs) ? 'n/a' : (valueMs / 1000).toFixed(2);
 }
 
 function ms(value: number): string {
   return Number.isNaN(value) ? 'n/a' : value.toFixed(0);
-}
-
-function mib(bytes: number): string {
-  return Number.isNaN(bytes) ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
-
-function describeMachine(): string {
-  const cores = cpus();
-  return [
-    `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}`,
-    `${mib(totalmem())} RAM (${mib(freemem())} free)`,
-    `load ${loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' ')}`,
-    `node ${process.version}`,
-  ].join(', ');
-}
-
-function sayToStdout(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 // ---- command line -------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectTunnelHttp, TargetServer } from '../support/tunnelHttpFixture.ts';
+import { median } from './benchStats.ts';
 
 export interface FetchRatioRow {
   bytes: number;
@@ -90,13 +91,6 @@ async function readToEnd(fetcher: typeof fetch, url: string, bytes: number): Pro
   for await (const chunk of response.body) read += chunk.byteLength;
   if (read !== bytes) throw new Error(`GET ${url} gave ${read} bytes, expected ${bytes}`);
   return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
-  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 async function main(): Promise<void> {

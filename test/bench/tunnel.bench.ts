@@ -31,7 +31,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollAgent, startAgent } from '@plumbline/agent';
@@ -55,6 +55,7 @@ import type { ProcessMemory } from '../support/processMemory.ts';
 import { RawAgentClient, type RawAgentIdentity } from '../support/RawAgentClient.ts';
 import { startCloudAt } from '../support/startCloudAt.ts';
 import { TargetServer } from '../support/tunnelHttpFixture.ts';
+import { describeMachine, median, mib, percentile, sayToStdout as say } from './benchStats.ts';
 import { formatFetchRatio, measureFetchRatio } from './tunnel-fetch.bench.ts';
 
 const parts = ['jobs', 'fetch', 'fleet'] as const;
@@ -534,18 +535,6 @@ function listen(server: Server): Promise<void> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 }
 
-function describeMachine(): string {
-  const cores = cpus();
-  return [
-    `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}`,
-    `${mib(totalmem())} RAM (${mib(freemem())} free)`,
-    `load ${loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' ')}`,
-    `node ${process.version}`,
-  ].join(', ');
-}
-
 function cell(value: number): string {
   return ms(value).padStart(10);
 }
@@ -565,30 +554,6 @@ function smallRatio(bytes: number, floorBytes: number): string {
 
 function kib(bytes: number): string {
   return Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
-}
-
-function mib(bytes: number): string {
-  return Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/** The middle value; the mean of the two middle ones for an even count. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
-  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? Number.NaN;
-}
-
-function say(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 main().catch((error: unknown) => {
