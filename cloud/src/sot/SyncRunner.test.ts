@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SyncAlreadyRunning } from '../store/SotStore.ts';
+import { mirrorTables } from '../store/sotRecords.ts';
 import { cliActor } from '../testing/createTestCloud.ts';
 import { SyncRunner } from './SyncRunner.ts';
 import { createSotTestBed, type RecordedObject, recordedList } from './testing/createSotTestBed.ts';
@@ -11,19 +12,8 @@ const manual = { mode: 'full' as const, trigger: 'manual' as const, actor: cliAc
 async function mirrorOf(bed: Awaited<ReturnType<typeof createSotTestBed>>) {
   const page = { limit: 10_000, offset: 0 };
   const id = bed.integration.id;
-  const tables = [
-    'lookups',
-    'sites',
-    'devices',
-    'interfaces',
-    'ipAddresses',
-    'interfaceIps',
-    'prefixes',
-    'tags',
-    'customFields',
-  ] as const;
   const out: Record<string, unknown> = {};
-  for (const table of tables) out[table] = await bed.sot.listMirror(id, table, page);
+  for (const table of mirrorTables) out[table] = await bed.sot.listMirror(id, table, page);
   return out;
 }
 
