@@ -1,4 +1,10 @@
-import { type SimFleet, type SimPlatform, simPlatforms, startSimFleet } from '@plumbline/devicesim';
+import {
+  fleetInventoryText,
+  type SimFleet,
+  type SimPlatform,
+  simPlatforms,
+  startSimFleet,
+} from '@plumbline/devicesim';
 import type { Logger } from '@plumbline/log';
 import { planInventory } from '../lab/seed/index.ts';
 import { writePrivateFile } from './writePrivateFile.ts';
@@ -32,16 +38,7 @@ export async function startDemoFleet(
     logger,
   });
 
-  const inventory = fleet.devices.map((device) => ({
-    hostname: device.hostname,
-    platform: device.platform,
-    host: '127.0.0.1',
-    port: device.port,
-    username: device.username,
-    password: device.password,
-    hostKeyFingerprint: device.hostKeyFingerprint,
-  }));
-  writePrivateFile(inventoryFile, `${JSON.stringify({ devices: inventory }, null, 2)}\n`);
+  writePrivateFile(inventoryFile, fleetInventoryText(fleet));
   const notSimulated = planned
     .filter((device) => !isSimulated(device.networkDriver))
     .map((device) => ({ hostname: device.name, networkDriver: device.networkDriver }));

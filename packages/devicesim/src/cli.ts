@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DeviceFaults } from './DeviceFaults.ts';
 import { faultFlagNames, faultsFromFlags } from './deviceFaultsSchema.ts';
 import { loadDevicesimConfig, readBounded, simPlatformSchema } from './devicesimConfig.ts';
+import { fleetInventoryText } from './fleetInventoryText.ts';
 import { fleetSpecs } from './fleetSpecs.ts';
 import { type SimFleet, type SimFleetDeviceSpec, startSimFleet } from './startSimFleet.ts';
 import { writePrivateFile } from './writePrivateFile.ts';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   let temporaryDir: string | undefined;
   if (flags.inventory === undefined) temporaryDir = mkdtempSync(join(tmpdir(), 'devicesim-'));
   const inventoryFile = flags.inventory ?? join(temporaryDir ?? '', 'inventory.json');
-  writePrivateFile(inventoryFile, inventoryText(fleet));
+  writePrivateFile(inventoryFile, fleetInventoryText(fleet));
   process.stdout.write(listingText(fleet, inventoryFile));
   logger.info({ devices: fleet.devices.length }, 'serving simulated devices on 127.0.0.1');
 
@@ -167,19 +168,6 @@ function withCommonOptions(
     if (existsSync(file)) result.initialConfig = readBounded(file);
   }
   return result;
-}
-
-function inventoryText(fleet: SimFleet): string {
-  const devices = fleet.devices.map((device) => ({
-    hostname: device.hostname,
-    platform: device.platform,
-    host: '127.0.0.1',
-    port: device.port,
-    username: device.username,
-    password: device.password,
-    hostKeyFingerprint: device.hostKeyFingerprint,
-  }));
-  return `${JSON.stringify({ devices }, null, 2)}\n`;
 }
 
 /** Where each device listens, without its login. */

@@ -3,6 +3,7 @@ export { IosDevice, iosDeviceFactory } from './cisco_ios/IosDevice.ts';
 export { NxosDevice, nxosDeviceFactory } from './cisco_nxos/NxosDevice.ts';
 export type { CliReply, DeviceCli, PagerSettings } from './DeviceCli.ts';
 export type { DeviceFaults } from './DeviceFaults.ts';
+export { fleetInventoryText } from './fleetInventoryText.ts';
 export { createJunosDevice, JunosDevice } from './juniper_junos/JunosDevice.ts';
 export { createSrosDevice, SrosDevice } from './nokia_sros/SrosDevice.ts';
 export { ManualClock, realClock, type SimClock } from './SimClock.ts';
