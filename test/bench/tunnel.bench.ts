@@ -20,10 +20,10 @@
  *   connections, against a bare ws server holding as many plain WebSockets. Each server runs
  *   in its own child process (with `--expose-gc`) and reports RSS and heap after a full
  *   collection, before and after the connections open (the cloud is restarted on its data
- *   after enrolling the agents, so "before" is a fresh process too); the clients (`RawAgentClient`: signed
- *   handshake, answers pings, runs nothing) run in this process, 50 handshakes at a time. One
- *   measurement, not a median. Then a handshake storm: every agent at once, counting how many
- *   are welcomed and how the others are closed.
+ *   after enrolling the agents, so "before" is a fresh process too); the clients
+ *   (`RawAgentClient`: signed handshake, answers pings, runs nothing) run in this process,
+ *   50 handshakes at a time. One measurement, not a median. Then a handshake storm: every
+ *   agent at once, counting how many are welcomed and how the others are closed.
  *
  * Everything shares this machine's cores: absolute figures move by tens of percent between
  * runs when anything else is busy, so compare the ratios from one run.
@@ -320,7 +320,7 @@ function printJobSummary(rounds: { tunnel: Sample; echo: Sample }[]): void {
   say(`${'no-op job through tunnel'.padEnd(26)}${cell(of('tunnel', 50))}${cell(of('tunnel', 99))}`);
   say(`${'bare ws echo'.padEnd(26)}${cell(of('echo', 50))}${cell(of('echo', 99))}`);
   say(
-    `${'ratio tunnel/echo'.padEnd(26)}${times(ratio(50)).padStart(10)}${times(ratio(99)).padStart(10)}`,
+    'ratio tunnel/echo'.padEnd(26) + times(ratio(50)).padStart(10) + times(ratio(99)).padStart(10),
   );
 }
 

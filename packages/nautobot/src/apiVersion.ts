@@ -45,7 +45,8 @@ export function versionRefused(origin: string, request: string, detail: string):
   const newest = offered.at(-1);
   const message =
     newest === undefined
-      ? `Nautobot at ${origin} refused REST API version ${requestedApiVersion} (406 "${detail}"); ` +
+      ? `Nautobot at ${origin} refused REST API version ${requestedApiVersion} ` +
+        `(406 "${detail}"); ` +
         `expected Nautobot ${minimumNautobotMajor}.0 or later: upgrade Nautobot`
       : `Nautobot at ${origin} speaks REST API versions up to ${newest} and refused ` +
         `${requestedApiVersion} (406); expected Nautobot ${minimumNautobotMajor}.0 or later: ` +

@@ -20,7 +20,8 @@ import type { RecordedExchange } from './RecordedExchange.ts';
 
 const lab = readLabState();
 const outDir = join(import.meta.dirname, 'recorded');
-const recordedFrom = `Nautobot ${lab.nautobot.version} of the plumbline lab (${lab.seed.devices} devices)`;
+const recordedFrom =
+  `Nautobot ${lab.nautobot.version} of the plumbline lab ` + `(${lab.seed.devices} devices)`;
 const pinned = `application/json; version=${requestedApiVersion}`;
 const keptHeaders = ['api-version', 'content-type', 'retry-after'];
 
